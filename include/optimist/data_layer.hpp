@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include <spdlog/logger.h>
+
+#include "optimist/table.hpp"
+
+namespace optimist {
+
+/// The narrow interface every backend implements: keyed reads and versioned writes on the
+/// tables of resource definitions. The domain layer above never knows which backend it has.
+///
+/// Public calls are non-virtual: they log each operation once at debug level (resource,
+/// action, key, versions and outcome, never attribute values), fill `resource`, `action` and
+/// `key` into errors, and call the protected `do_*` hooks that each backend implements.
+///
+/// `action` names the resource action on whose behalf the call runs (e.g. "update"); it
+/// is used for logs and errors only.
+///
+/// Thread safety: a Store may be used from many threads at once; a Transaction belongs to
+/// the thread that uses it.
+class DataLayer {
+ public:
+  virtual ~DataLayer();
+  DataLayer(const DataLayer&) = delete;
+  DataLayer& operator=(const DataLayer&) = delete;
+
+  /// The row with primary key `key`. Errors: not_found, unavailable, internal.
+  [[nodiscard]] Result<Row> get(const Table& table, std::string_view action, std::int64_t key);
+
+  /// Stores `row` as a new record and returns its assigned primary key; the value at the
+  /// primary key column is ignored. Errors: conflict, unavailable, internal.
+  [[nodiscard]] Result<std::int64_t> insert(const Table& table, std::string_view action,
+                                            const Row& row);
+
+  /// In one atomic step: if the record `key` is at `expected_version`, applies `changes` and
+  /// increments the version; returns the new version. With no changes it only checks the
+  /// version and returns it unchanged.
+  /// Errors: stale_record (the record exists at another version; `stored_version` says which),
+  /// not_found, conflict, unavailable, internal.
+  [[nodiscard]] Result<std::int64_t> update(const Table& table, std::string_view action,
+                                            std::int64_t key, std::int64_t expected_version,
+                                            std::span<const Assignment> changes);
+
+  /// In one atomic step: if the record `key` is at `expected_version`, deletes it.
+  /// Errors: stale_record, not_found, unavailable, internal.
+  [[nodiscard]] Result<void> destroy(const Table& table, std::string_view action,
+                                     std::int64_t key, std::int64_t expected_version);
+
+  /// The logger this data layer reports to.
+  [[nodiscard]] const std::shared_ptr<spdlog::logger>& logger() const noexcept { return logger_; }
+
+ protected:
+  explicit DataLayer(std::shared_ptr<spdlog::logger> logger);
+
+  virtual Result<Row> do_get(const Table& table, std::int64_t key) = 0;
+  virtual Result<std::int64_t> do_insert(const Table& table, const Row& row) = 0;
+  virtual Result<std::int64_t> do_update(const Table& table, std::int64_t key,
+                                         std::int64_t expected_version,
+                                         std::span<const Assignment> changes) = 0;
+  virtual Result<void> do_destroy(const Table& table, std::int64_t key,
+                                  std::int64_t expected_version) = 0;
+
+ private:
+  std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace optimist

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "optimist/detail/member.hpp"
+
+namespace optimist {
+
+/// Declares a resource: specialise it for your struct, beside the struct.
+///
+///     template <>
+///     struct optimist::Definition<Address> {
+///       static constexpr auto resource = optimist::resource<Address>(
+///           "Address", "addresses",
+///           optimist::primary_key<&Address::id>("id"),
+///           optimist::version<&Address::version>("version"),
+///           optimist::attribute<&Address::state>("state", {.required = true, .max_length = 2}),
+///           optimist::attribute<&Address::county>("county", {.required = true}));
+///       using read = optimist::Read<"read">;
+///       using create = optimist::Create<"create", &Address::state, &Address::county>;
+///       using update = optimist::Update<"update", &Address::state, &Address::county>;
+///       using destroy = optimist::Destroy<"destroy">;
+///     };
+///
+/// Defaults come from the struct's default member initialisers; the version attribute's
+/// default (at least 1) is the version of every new record. Mistakes in types are compile
+/// errors; invalid names are an `invalid_definition` error when the resource is opened.
+template <class T>
+struct Definition;
+
+/// A struct with a Definition specialisation.
+template <class T>
+concept Defined = requires { Definition<T>::resource; };
+
+/// Checks on one attribute's values, applied by every action that writes it.
+struct Constraints {
+  bool required = false;       ///< text must be non-empty; an optional must hold a value
+  std::size_t max_length = 0;  ///< text only: most Unicode code points; 0 is unlimited
+  bool unique = false;         ///< no two records may hold the same value (NULLs excepted)
+};
+
+/// What an attribute is to its resource.
+enum class Role { attribute, primary_key, version };
+
+/// One attribute: a data member, its column name and its constraints. Build it with
+/// attribute<>, primary_key<> or version<>.
+template <auto M, Role R>
+struct Attribute {
+  static constexpr auto member = M;
+  static constexpr Role role = R;
+  using owner = detail::owner_t<M>;
+  using value_type = detail::value_t<M>;
+
+  std::string_view name;
+  Constraints constraints;
+};
+
+/// A plain attribute stored in column `name`.
+template <auto M>
+constexpr Attribute<M, Role::attribute> attribute(std::string_view name, Constraints c = {}) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: an attribute must be a pointer to a data member, like &Address::state");
+  static_assert(detail::IsAttributeType<detail::value_t<M>>::value,
+                "optimist: unsupported attribute type; use bool, a signed integer, double, "
+                "std::string, or std::optional of one of them");
+  return {name, c};
+}
+
+/// The primary key: a std::int64_t the store assigns on create; never accepted by actions.
+template <auto M>
+constexpr Attribute<M, Role::primary_key> primary_key(std::string_view name) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: the primary key must be a pointer to a data member, like &Address::id");
+  static_assert(std::is_same_v<detail::value_t<M>, std::int64_t>,
+                "optimist: the primary key must be a std::int64_t member");
+  return {name, {}};
+}
+
+/// The version attribute that optimistic locking checks and increments; never accepted by
+/// actions. Its default member value (at least 1) is the version of a new record.
+template <auto M>
+constexpr Attribute<M, Role::version> version(std::string_view name) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: the version must be a pointer to a data member, like &Address::version");
+  static_assert(std::is_integral_v<detail::value_t<M>> &&
+                    !std::is_same_v<detail::value_t<M>, bool>,
+                "optimist: the version attribute must be an integral type, like std::int64_t");
+  return {name, {}};
+}
+
+namespace detail {
+template <class A>
+struct IsAttribute : std::false_type {};
+template <auto M, Role R>
+struct IsAttribute<Attribute<M, R>> : std::true_type {};
+
+template <Role R, class... As>
+constexpr std::size_t count_role() {
+  return ((As::role == R ? 1 : 0) + ... + 0);
+}
+
+/// How many of Ms point to the same member as M.
+template <auto M, auto... Ms>
+constexpr std::size_t occurrences() {
+  return ((same_member<M, Ms>() ? 1 : 0) + ... + 0);
+}
+}  // namespace detail
+
+/// A resource's attributes with its name and table: the value `Definition<T>::resource`.
+template <class T, class... As>
+struct ResourceSpec {
+  using type = T;
+  std::string_view name;
+  std::string_view table;
+  std::tuple<As...> attributes;
+};
+
+/// Builds the ResourceSpec of struct T from its attributes, in column order.
+template <class T, class... As>
+constexpr ResourceSpec<T, As...> resource(std::string_view name, std::string_view table,
+                                          As... attributes) {
+  static_assert((detail::IsAttribute<As>::value && ...),
+                "optimist: list attributes built with optimist::attribute, primary_key or version");
+  static_assert((std::is_same_v<typename As::owner, T> && ...),
+                "optimist: every attribute must be a member of the resource's own struct");
+  static_assert(detail::count_role<Role::primary_key, As...>() == 1,
+                "optimist: a resource needs exactly one primary_key attribute");
+  static_assert(detail::count_role<Role::version, As...>() == 1,
+                "optimist: a resource needs exactly one version attribute");
+  static_assert(((detail::occurrences<As::member, As::member...>() == 1) && ...),
+                "optimist: a member is declared as more than one attribute");
+  static_assert(std::is_default_constructible_v<T> && std::is_copy_constructible_v<T>,
+                "optimist: a resource struct must be default- and copy-constructible");
+  return {name, table, {attributes...}};
+}
+
+/// The kinds of action a resource declares.
+enum class ActionKind { read, create, update, destroy };
+
+/// Reads a record by primary key.
+template <detail::FixedString Name>
+struct Read {
+  static constexpr ActionKind kind = ActionKind::read;
+  static constexpr std::string_view name = Name.view();
+};
+
+/// Creates a record from the accepted attributes; the others keep their defaults.
+template <detail::FixedString Name, auto... Accepted>
+struct Create {
+  static constexpr ActionKind kind = ActionKind::create;
+  static constexpr std::string_view name = Name.view();
+  template <auto M>
+  static constexpr bool accepts = (detail::same_member<M, Accepted>() || ...);
+  using accepted = std::tuple<std::integral_constant<decltype(Accepted), Accepted>...>;
+};
+
+/// Changes the accepted attributes of a record, locked on its version.
+template <detail::FixedString Name, auto... Accepted>
+struct Update {
+  static constexpr ActionKind kind = ActionKind::update;
+  static constexpr std::string_view name = Name.view();
+  template <auto M>
+  static constexpr bool accepts = (detail::same_member<M, Accepted>() || ...);
+  using accepted = std::tuple<std::integral_constant<decltype(Accepted), Accepted>...>;
+};
+
+/// Deletes a record, locked on its version.
+template <detail::FixedString Name>
+struct Destroy {
+  static constexpr ActionKind kind = ActionKind::destroy;
+  static constexpr std::string_view name = Name.view();
+};
+
+/// A new value for one attribute, for create and update actions: set<&Address::state>("NC").
+template <auto M>
+struct Change {
+  static constexpr auto member = M;
+  detail::value_t<M> value;
+};
+
+/// Builds a Change of attribute M to `value`, converted to the member's type.
+template <auto M, class V>
+constexpr Change<M> set(V&& value) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: set<> takes a pointer to a data member, like set<&Address::state>(...)");
+  static_assert(std::is_constructible_v<detail::value_t<M>, V&&>,
+                "optimist: the value cannot be converted to the attribute's type");
+  return Change<M>{detail::value_t<M>(std::forward<V>(value))};
+}
+
+}  // namespace optimist

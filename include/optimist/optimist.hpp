@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: MIT
+// The whole public API of optimist in one include.
+#pragma once
+
+#include "optimist/data_layer.hpp"
+#include "optimist/definition.hpp"
+#include "optimist/error.hpp"
+#include "optimist/resource.hpp"
+#include "optimist/result.hpp"
+#include "optimist/store.hpp"
+#include "optimist/table.hpp"

@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "optimist/definition.hpp"
+#include "optimist/detail/values.hpp"
+#include "optimist/store.hpp"
+
+namespace optimist {
+
+namespace detail {
+
+/// The action Definition<T> declares under `using read = ...` (and so on), or void.
+template <class D>
+struct ReadOf {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::read; }
+struct ReadOf<D> {
+  using type = typename D::read;
+};
+template <class D>
+struct CreateOf {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::create; }
+struct CreateOf<D> {
+  using type = typename D::create;
+};
+template <class D>
+struct UpdateOf {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::update; }
+struct UpdateOf<D> {
+  using type = typename D::update;
+};
+template <class D>
+struct DestroyOf {
+  using type = void;
+};
+template <class D>
+  requires requires { typename D::destroy; }
+struct DestroyOf<D> {
+  using type = typename D::destroy;
+};
+
+template <class C>
+struct IsChange : std::false_type {};
+template <auto M>
+struct IsChange<Change<M>> : std::true_type {};
+
+
+/// Compile-time facts about resource T: its attributes and where key and version live.
+template <class T>
+struct Schema {
+  static constexpr const auto& spec = Definition<T>::resource;
+  using Attributes = std::remove_cvref_t<decltype(spec.attributes)>;
+  static constexpr std::size_t size = std::tuple_size_v<Attributes>;
+
+  template <std::size_t... I>
+  static constexpr std::size_t find_role(Role r, std::index_sequence<I...>) {
+    std::size_t found = size;
+    ((std::tuple_element_t<I, Attributes>::role == r ? (found = I, 0) : 0), ...);
+    return found;
+  }
+  template <auto M, std::size_t... I>
+  static constexpr std::size_t find_member(std::index_sequence<I...>) {
+    std::size_t found = size;
+    ((same_member<M, std::tuple_element_t<I, Attributes>::member>() ? (found = I, 0) : 0), ...);
+    return found;
+  }
+
+  static constexpr std::size_t key = find_role(Role::primary_key, std::make_index_sequence<size>{});
+  static constexpr std::size_t version =
+      find_role(Role::version, std::make_index_sequence<size>{});
+  static constexpr auto key_member = std::tuple_element_t<key, Attributes>::member;
+  static constexpr auto version_member = std::tuple_element_t<version, Attributes>::member;
+
+  /// Column index of member M; `size` when M is not an attribute.
+  template <auto M>
+  static constexpr std::size_t column = find_member<M>(std::make_index_sequence<size>{});
+
+  template <auto M>
+  static constexpr const auto& attribute() {
+    return std::get<column<M>>(spec.attributes);
+  }
+
+  template <class F>
+  static void for_each(F&& f) {
+    std::apply([&](const auto&... a) { (f(a), ...); }, spec.attributes);
+  }
+
+  static Row to_row(const T& record) {
+    Row row;
+    row.reserve(size);
+    for_each([&](const auto& a) { row.push_back(to_value(record.*(a.member))); });
+    return row;
+  }
+
+  static Result<T> from_row(const Table& table, Row&& row) {
+    if (row.size() != size) return column_type_error(table, std::min(row.size(), size));
+    T record{};
+    std::size_t bad = size;
+    if (!assign(row, record, bad, std::make_index_sequence<size>{})) {
+      return column_type_error(table, bad);
+    }
+    return record;
+  }
+
+  template <std::size_t... I>
+  static bool assign(Row& row, T& record, std::size_t& bad, std::index_sequence<I...>) {
+    return ((from_value(std::move(row[I]), record.*(std::tuple_element_t<I, Attributes>::member)) ||
+             (bad = I, false)) &&
+            ...);
+  }
+
+  /// The Table of T, built and validated once per process.
+  static const Result<Table>& table();
+};
+
+/// Builds and validates the runtime Table of a resource (registration checks that need
+/// values rather than types: identifiers, duplicates, constraint placement, defaults).
+Result<Table> finish_table(Table table);
+
+template <class T>
+const Result<Table>& Schema<T>::table() {
+  static const Result<Table> built = [] {
+    Table t;
+    t.resource = std::string(spec.name);
+    t.name = std::string(spec.table);
+    t.primary_key = key;
+    t.version = version;
+    const T defaults{};
+    for_each([&](const auto& a) {
+      using V = typename std::remove_cvref_t<decltype(a)>::value_type;
+      t.columns.push_back(Column{.name = std::string(a.name),
+                                 .type = column_type<V>(),
+                                 .nullable = IsOptional<V>::value,
+                                 .required = a.constraints.required,
+                                 .max_length = a.constraints.max_length,
+                                 .unique = a.constraints.unique,
+                                 .default_value = to_value(defaults.*(a.member))});
+    });
+    return finish_table(std::move(t));
+  }();
+  return built;
+}
+
+/// An `invalid` error with field errors, for resource and action.
+Error invalid_error(const Table& table, std::string_view action, std::vector<FieldError> fields);
+
+}  // namespace detail
+
+/// The code interface of resource T on a store: get, create, update and destroy through the
+/// actions its Definition declares. Each call returns a Result; the `*_or_throw` forms
+/// return the value or throw optimist::Exception with the same Error.
+///
+/// Cheap to copy; thread-safe when the store is (every Store is). A Resource bound to a
+/// transaction with in() belongs to that transaction's thread.
+template <Defined T>
+class Resource {
+  using S = detail::Schema<T>;
+
+ public:
+  using Record = T;
+  using ReadAction = typename detail::ReadOf<Definition<T>>::type;
+  using CreateAction = typename detail::CreateOf<Definition<T>>::type;
+  using UpdateAction = typename detail::UpdateOf<Definition<T>>::type;
+  using DestroyAction = typename detail::DestroyOf<Definition<T>>::type;
+
+  /// Registers T with `store`: validates the definition and creates the table if missing.
+  /// Errors: invalid_definition, unavailable, internal.
+  [[nodiscard]] static Result<Resource> open(std::shared_ptr<Store> store) {
+    const auto& table = S::table();
+    if (!table) return table.error();
+    OPTIMIST_TRYV(store->ensure_schema(table.value()));
+    return Resource(std::move(store), &table.value());
+  }
+
+  /// As open(), throwing optimist::Exception on error.
+  explicit Resource(std::shared_ptr<Store> store) : Resource(open(std::move(store)).value()) {}
+
+  /// The same code interface, running its calls inside `transaction` (which must outlive
+  /// the returned object and belong to this Resource's store).
+  [[nodiscard]] Resource in(DataLayer& transaction) const {
+    Resource r = *this;
+    r.data_ = &transaction;
+    return r;
+  }
+
+  /// The record with primary key `key`. Errors: not_found, unavailable, internal.
+  template <class Action = ReadAction>
+  [[nodiscard]] Result<T> get(std::int64_t key) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no read action");
+    static_assert(Action::kind == ActionKind::read, "optimist: get<> needs a Read action");
+    OPTIMIST_TRY(row, data_->get(*table_, Action::name, key));
+    return S::from_row(*table_, std::move(row));
+  }
+
+  /// Creates a record from `changes` (each a set<&T::member>(value) the action accepts);
+  /// attributes not set keep the struct's defaults; the store assigns the primary key and
+  /// the version starts at its default. Returns the stored record.
+  /// Errors: invalid (every refused field, nothing written), conflict, unavailable, internal.
+  template <class Action = CreateAction, class... Cs>
+  [[nodiscard]] Result<T> create(Cs&&... changes) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no create action");
+    static_assert(Action::kind == ActionKind::create, "optimist: create<> needs a Create action");
+    check_changes<Action, Cs...>();
+    T record{};
+    ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
+    std::vector<FieldError> errors;
+    S::for_each([&](const auto& a) {
+      if constexpr (std::remove_cvref_t<decltype(a)>::role == Role::attribute) {
+        detail::check_value(a, record.*(a.member), errors);
+      }
+    });
+    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
+    OPTIMIST_TRY(key, data_->insert(*table_, Action::name, S::to_row(record)));
+    record.*(S::key_member) = key;
+    return record;
+  }
+
+  /// Applies `changes` to the stored record if it is still at `record`'s version, and
+  /// returns `record` with the changes and the new version. Changes equal to the values
+  /// in `record` are dropped; when none remain, the version is still checked but not
+  /// incremented. Errors: stale_record (filter {version, record's version}, stored_version),
+  /// not_found, invalid (a refused field, or a version below 1; nothing written), conflict,
+  /// unavailable, internal.
+  template <class Action = UpdateAction, class... Cs>
+  [[nodiscard]] Result<T> update(const T& record, Cs&&... changes) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
+    static_assert(Action::kind == ActionKind::update, "optimist: update<> needs an Update action");
+    check_changes<Action, Cs...>();
+    OPTIMIST_TRYV(check_version<Action>(record));
+    std::vector<FieldError> errors;
+    (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
+                         errors),
+     ...);
+    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
+
+    std::array<Assignment, sizeof...(Cs)> assignments;
+    std::size_t n = 0;
+    auto collect = [&](const auto& change) {
+      constexpr auto m = std::remove_cvref_t<decltype(change)>::member;
+      if (record.*m != change.value) {
+        assignments[n++] = Assignment{S::template column<m>, detail::to_value(change.value)};
+      }
+    };
+    (collect(changes), ...);
+    OPTIMIST_TRY(version, data_->update(*table_, Action::name, record.*(S::key_member),
+                                        record.*(S::version_member),
+                                        std::span<const Assignment>(assignments.data(), n)));
+    T updated = record;
+    ((updated.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
+    updated.*(S::version_member) = static_cast<detail::value_t<S::version_member>>(version);
+    return updated;
+  }
+
+  /// Deletes the stored record if it is still at `record`'s version.
+  /// Errors: stale_record, not_found, invalid (a version below 1), unavailable, internal.
+  template <class Action = DestroyAction>
+  [[nodiscard]] Result<void> destroy(const T& record) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no destroy action");
+    static_assert(Action::kind == ActionKind::destroy,
+                  "optimist: destroy<> needs a Destroy action");
+    OPTIMIST_TRYV(check_version<Action>(record));
+    return data_->destroy(*table_, Action::name, record.*(S::key_member),
+                          record.*(S::version_member));
+  }
+
+  /// get(), throwing optimist::Exception on error.
+  template <class Action = ReadAction>
+  T get_or_throw(std::int64_t key) const {
+    return get<Action>(key).value();
+  }
+  /// create(), throwing optimist::Exception on error.
+  template <class Action = CreateAction, class... Cs>
+  T create_or_throw(Cs&&... changes) const {
+    return create<Action>(std::forward<Cs>(changes)...).value();
+  }
+  /// update(), throwing optimist::Exception on error.
+  template <class Action = UpdateAction, class... Cs>
+  T update_or_throw(const T& record, Cs&&... changes) const {
+    return update<Action>(record, std::forward<Cs>(changes)...).value();
+  }
+  /// destroy(), throwing optimist::Exception on error.
+  template <class Action = DestroyAction>
+  void destroy_or_throw(const T& record) const {
+    destroy<Action>(record).value();
+  }
+
+  /// The runtime table description this resource is stored in.
+  [[nodiscard]] const Table& table() const noexcept { return *table_; }
+  /// The store this resource was opened on.
+  [[nodiscard]] const std::shared_ptr<Store>& store() const noexcept { return store_; }
+
+ private:
+  Resource(std::shared_ptr<Store> store, const Table* table)
+      : store_(std::move(store)), data_(store_.get()), table_(table) {}
+
+  template <class Action, class... Cs>
+  static constexpr void check_changes() {
+    static_assert((detail::IsChange<std::remove_cvref_t<Cs>>::value && ...),
+                  "optimist: pass changes as optimist::set<&T::member>(value)");
+    static_assert((std::is_same_v<detail::owner_t<std::remove_cvref_t<Cs>::member>, T> && ...),
+                  "optimist: a change sets a member of another struct than this resource's");
+    static_assert((Action::template accepts<std::remove_cvref_t<Cs>::member> && ...),
+                  "optimist: the action does not accept an attribute being set; add it to the "
+                  "action's accept list");
+    static_assert(((detail::occurrences<std::remove_cvref_t<Cs>::member,
+                                        std::remove_cvref_t<Cs>::member...>() == 1) &&
+                   ...),
+                  "optimist: the same attribute is set more than once in one call");
+    check_accept_list<Action>();
+  }
+
+  template <class Action>
+  static constexpr void check_accept_list() {
+    []<class... Ms>(std::tuple<Ms...>*) {
+      static_assert((std::is_same_v<detail::owner_t<Ms::value>, T> && ...),
+                    "optimist: an action accepts a member of another struct than its resource's");
+      static_assert(((S::template column<Ms::value> < S::size) && ...),
+                    "optimist: an action accepts a member that is not a declared attribute");
+      static_assert(((S::template column<Ms::value> != S::key &&
+                      S::template column<Ms::value> != S::version) &&
+                     ...),
+                    "optimist: an action may not accept the primary key or the version");
+    }(static_cast<typename Action::accepted*>(nullptr));
+  }
+
+  template <class Action>
+  Result<void> check_version(const T& record) const {
+    if (record.*(S::version_member) >= 1) return ok();
+    return detail::invalid_error(
+        *table_, Action::name,
+        {FieldError{table_->columns[S::version].name, FieldReason::out_of_range}});
+  }
+
+  std::shared_ptr<Store> store_;
+  DataLayer* data_ = nullptr;
+  const Table* table_ = nullptr;
+};
+
+}  // namespace optimist

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "optimist/result.hpp"
+
+namespace optimist {
+
+/// One stored value. `std::monostate` is SQL NULL (an empty std::optional attribute).
+using Value = std::variant<std::monostate, std::int64_t, double, bool, std::string>;
+
+/// A record as the data layer sees it: one Value per column, in the table's column order.
+using Row = std::vector<Value>;
+
+/// The storage type of a column.
+enum class ColumnType { integer, real, boolean, text };
+
+/// One column of a table, derived from a resource attribute.
+struct Column {
+  std::string name;
+  ColumnType type = ColumnType::text;
+  bool nullable = false;       ///< true for std::optional attributes
+  bool required = false;       ///< a value (non-empty text) must be present
+  std::size_t max_length = 0;  ///< text only: most code points allowed; 0 is unlimited
+  bool unique = false;         ///< no two rows hold the same non-null value
+  Value default_value;         ///< the struct's default member value, used by schemas
+};
+
+/// The runtime description of a resource's table, built once from its definition.
+/// The primary key is an integer assigned by the store on insert; the version column is an
+/// integer that every locked write checks and every committed change increments.
+/// Data layers may cache work per Table by address: a Table built by optimist lives for
+/// the whole process.
+struct Table {
+  std::string resource;  ///< the resource name, e.g. "Address"
+  std::string name;      ///< the table name, e.g. "addresses"
+  std::vector<Column> columns;
+  std::size_t primary_key = 0;  ///< index into columns
+  std::size_t version = 1;      ///< index into columns
+
+  /// Checks identifiers ([A-Za-z_][A-Za-z0-9_]*, at most 63 characters, as PostgreSQL
+  /// allows), duplicate column names and the key and version columns.
+  /// Errors: invalid_definition, with one FieldError per problem.
+  [[nodiscard]] Result<void> validate() const;
+};
+
+/// One column set by an update.
+struct Assignment {
+  std::size_t column = 0;  ///< index into Table::columns
+  Value value;
+};
+
+/// True when `s` is a valid SQL identifier for optimist: [A-Za-z_][A-Za-z0-9_]{0,62}.
+[[nodiscard]] bool is_identifier(std::string_view s) noexcept;
+
+}  // namespace optimist

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+#include "memory/memory_store.hpp"
+
+#include <fmt/format.h>
+
+namespace optimist {
+
+namespace {
+
+Error stale(std::int64_t stored) {
+  Error e = make_error(ErrorKind::stale_record);
+  e.stored_version = stored;
+  return e;
+}
+
+bool same_columns(const Table& a, const Table& b) {
+  if (a.columns.size() != b.columns.size() || a.primary_key != b.primary_key ||
+      a.version != b.version) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.columns.size(); ++i) {
+    const Column& x = a.columns[i];
+    const Column& y = b.columns[i];
+    if (x.name != y.name || x.type != y.type || x.nullable != y.nullable || x.unique != y.unique) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+/// A transaction on the memory store: holds the store's mutex for its whole life, applies
+/// writes in place and keeps the rows they replaced to restore on rollback.
+class MemoryTransaction final : public Transaction {
+ public:
+  MemoryTransaction(MemoryStore& store, std::unique_lock<std::mutex> lock)
+      : Transaction(store.logger()), store_(store), lock_(std::move(lock)) {
+    store_.owner_.store(std::this_thread::get_id());
+  }
+  ~MemoryTransaction() override {
+    if (lock_.owns_lock()) (void)finish(/*commit=*/false);
+  }
+
+ protected:
+  Result<Row> do_get(const Table& table, std::int64_t key) override {
+    return store_.get_locked(table, key);
+  }
+  Result<std::int64_t> do_insert(const Table& table, const Row& row) override {
+    return store_.insert_locked(table, row, &undo_);
+  }
+  Result<std::int64_t> do_update(const Table& table, std::int64_t key, std::int64_t expected,
+                                 std::span<const Assignment> changes) override {
+    return store_.update_locked(table, key, expected, changes, &undo_);
+  }
+  Result<void> do_destroy(const Table& table, std::int64_t key, std::int64_t expected) override {
+    return store_.destroy_locked(table, key, expected, &undo_);
+  }
+  Result<void> do_commit() override { return finish(true); }
+  Result<void> do_rollback() override { return finish(false); }
+
+ private:
+  Result<void> finish(bool commit) {
+    if (!commit) MemoryStore::restore(undo_);
+    undo_.clear();
+    store_.owner_.store(std::thread::id{});
+    lock_.unlock();
+    return ok();
+  }
+
+  MemoryStore& store_;
+  std::unique_lock<std::mutex> lock_;
+  std::vector<MemoryStore::Undo> undo_;
+};
+
+MemoryStore::MemoryStore(std::shared_ptr<spdlog::logger> logger) : Store(std::move(logger)) {}
+
+MemoryStore::~MemoryStore() = default;
+
+Result<std::unique_lock<std::mutex>> MemoryStore::lock() {
+  if (owner_.load() == std::this_thread::get_id()) {
+    return make_error(ErrorKind::unavailable,
+                      "this thread holds a transaction on the store; use the transaction");
+  }
+  return std::unique_lock<std::mutex>(mutex_);
+}
+
+Result<MemoryStore::TableData*> MemoryStore::find(const Table& table) {
+  if (auto it = by_schema_.find(&table); it != by_schema_.end()) return it->second;
+  return make_error(ErrorKind::internal,
+                    fmt::format("table {} was not registered with ensure_schema", table.name));
+}
+
+Result<Row> MemoryStore::get_locked(const Table& table, std::int64_t key) {
+  OPTIMIST_TRY(data, find(table));
+  auto it = data->rows.find(key);
+  if (it == data->rows.end()) return make_error(ErrorKind::not_found);
+  return it->second;
+}
+
+Result<void> MemoryStore::check_unique(const TableData& data, const Row& row,
+                                       std::int64_t key) const {
+  for (const auto& [column, index] : data.unique) {
+    if (std::holds_alternative<std::monostate>(row[column])) continue;
+    auto it = index.find(row[column]);
+    if (it != index.end() && it->second != key) {
+      Error e = make_error(ErrorKind::conflict);
+      e.constraint = data.schema->columns[column].name;
+      return e;
+    }
+  }
+  return ok();
+}
+
+void MemoryStore::put(TableData& data, std::int64_t key, Row row) {
+  auto [it, inserted] = data.rows.try_emplace(key);
+  for (auto& [column, index] : data.unique) {
+    if (!inserted) index.erase(it->second[column]);
+    if (!std::holds_alternative<std::monostate>(row[column])) index[row[column]] = key;
+  }
+  it->second = std::move(row);
+}
+
+void MemoryStore::erase(TableData& data, std::int64_t key) {
+  auto it = data.rows.find(key);
+  if (it == data.rows.end()) return;
+  for (auto& [column, index] : data.unique) index.erase(it->second[column]);
+  data.rows.erase(it);
+}
+
+void MemoryStore::restore(std::vector<Undo>& undo) {
+  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+    if (it->before) {
+      put(*it->data, it->key, std::move(*it->before));
+    } else {
+      erase(*it->data, it->key);
+    }
+  }
+}
+
+Result<std::int64_t> MemoryStore::insert_locked(const Table& table, const Row& row,
+                                                std::vector<Undo>* undo) {
+  OPTIMIST_TRY(data, find(table));
+  if (row.size() != table.columns.size()) {
+    return make_error(ErrorKind::internal, "row size does not match the table");
+  }
+  const std::int64_t key = data->next_key;
+  OPTIMIST_TRYV(check_unique(*data, row, key));
+  Row stored = row;
+  stored[table.primary_key] = key;
+  ++data->next_key;
+  put(*data, key, std::move(stored));
+  if (undo) undo->push_back({data, key, std::nullopt});
+  return key;
+}
+
+Result<std::int64_t> MemoryStore::update_locked(const Table& table, std::int64_t key,
+                                                std::int64_t expected,
+                                                std::span<const Assignment> changes,
+                                                std::vector<Undo>* undo) {
+  OPTIMIST_TRY(data, find(table));
+  auto it = data->rows.find(key);
+  if (it == data->rows.end()) return make_error(ErrorKind::not_found);
+  Row& row = it->second;
+  const std::int64_t stored = std::get<std::int64_t>(row[table.version]);
+  if (stored != expected) return stale(stored);
+  if (changes.empty()) return stored;
+
+  Row next = row;
+  for (const Assignment& a : changes) next[a.column] = a.value;
+  next[table.version] = stored + 1;
+  if (!data->unique.empty()) {
+    OPTIMIST_TRYV(check_unique(*data, next, key));
+  }
+  if (undo) undo->push_back({data, key, row});
+  if (data->unique.empty()) {
+    row = std::move(next);  // the hot path: no index to maintain
+  } else {
+    put(*data, key, std::move(next));
+  }
+  return stored + 1;
+}
+
+Result<void> MemoryStore::destroy_locked(const Table& table, std::int64_t key,
+                                         std::int64_t expected, std::vector<Undo>* undo) {
+  OPTIMIST_TRY(data, find(table));
+  auto it = data->rows.find(key);
+  if (it == data->rows.end()) return make_error(ErrorKind::not_found);
+  const std::int64_t stored = std::get<std::int64_t>(it->second[table.version]);
+  if (stored != expected) return stale(stored);
+  if (undo) undo->push_back({data, key, it->second});
+  erase(*data, key);
+  return ok();
+}
+
+Result<Row> MemoryStore::do_get(const Table& table, std::int64_t key) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return get_locked(table, key);
+}
+
+Result<std::int64_t> MemoryStore::do_insert(const Table& table, const Row& row) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return insert_locked(table, row, nullptr);
+}
+
+Result<std::int64_t> MemoryStore::do_update(const Table& table, std::int64_t key,
+                                            std::int64_t expected_version,
+                                            std::span<const Assignment> changes) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return update_locked(table, key, expected_version, changes, nullptr);
+}
+
+Result<void> MemoryStore::do_destroy(const Table& table, std::int64_t key,
+                                     std::int64_t expected_version) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return destroy_locked(table, key, expected_version, nullptr);
+}
+
+Result<std::unique_ptr<Transaction>> MemoryStore::do_begin() {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return std::unique_ptr<Transaction>(
+      std::make_unique<MemoryTransaction>(*this, std::move(guard).value()));
+}
+
+Result<void> MemoryStore::do_ensure_schema(const Table& table) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  auto [it, inserted] = tables_.try_emplace(table.name);
+  TableData& data = it->second;
+  if (!inserted && !same_columns(*data.schema, table)) {
+    Error e = make_error(ErrorKind::invalid_definition,
+                         fmt::format("table {} is already registered with other columns",
+                                     table.name));
+    return e;
+  }
+  if (inserted) {
+    data.schema = &table;
+    for (std::size_t i = 0; i < table.columns.size(); ++i) {
+      if (table.columns[i].unique) data.unique[i];
+    }
+  }
+  by_schema_[&table] = &data;
+  return ok();
+}
+
+}  // namespace optimist

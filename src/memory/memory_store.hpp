@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "optimist/store.hpp"
+
+namespace optimist {
+
+/// The in-memory store: every table in process memory behind one mutex, so each operation,
+/// version check and write included, is one atomic step. A transaction holds the mutex
+/// from begin to commit or rollback (transactions are serialised) and undoes its writes
+/// on rollback.
+class MemoryStore final : public Store {
+ public:
+  explicit MemoryStore(std::shared_ptr<spdlog::logger> logger);
+  ~MemoryStore() override;
+
+  [[nodiscard]] std::string_view backend() const noexcept override { return "memory"; }
+
+ protected:
+  Result<Row> do_get(const Table& table, std::int64_t key) override;
+  Result<std::int64_t> do_insert(const Table& table, const Row& row) override;
+  Result<std::int64_t> do_update(const Table& table, std::int64_t key,
+                                 std::int64_t expected_version,
+                                 std::span<const Assignment> changes) override;
+  Result<void> do_destroy(const Table& table, std::int64_t key,
+                          std::int64_t expected_version) override;
+  Result<std::unique_ptr<Transaction>> do_begin() override;
+  Result<void> do_ensure_schema(const Table& table) override;
+
+ private:
+  friend class MemoryTransaction;
+
+  struct TableData {
+    const Table* schema = nullptr;
+    std::unordered_map<std::int64_t, Row> rows;
+    std::int64_t next_key = 1;
+    /// Per unique column (by index): value -> key of the row holding it.
+    std::unordered_map<std::size_t, std::unordered_map<Value, std::int64_t>> unique;
+  };
+
+  /// A row as it was before a transaction's write: nothing when the write created it.
+  struct Undo {
+    TableData* data;
+    std::int64_t key;
+    std::optional<Row> before;
+  };
+
+  // Everything below requires mutex_ held.
+  Result<TableData*> find(const Table& table);
+  Result<Row> get_locked(const Table& table, std::int64_t key);
+  Result<std::int64_t> insert_locked(const Table& table, const Row& row, std::vector<Undo>* undo);
+  Result<std::int64_t> update_locked(const Table& table, std::int64_t key, std::int64_t expected,
+                                     std::span<const Assignment> changes,
+                                     std::vector<Undo>* undo);
+  Result<void> destroy_locked(const Table& table, std::int64_t key, std::int64_t expected,
+                              std::vector<Undo>* undo);
+  Result<void> check_unique(const TableData& data, const Row& row, std::int64_t key) const;
+  static void put(TableData& data, std::int64_t key, Row row);
+  static void erase(TableData& data, std::int64_t key);
+  static void restore(std::vector<Undo>& undo);
+
+  /// Locks mutex_ for one operation; refuses when this thread holds a transaction.
+  Result<std::unique_lock<std::mutex>> lock();
+
+  std::mutex mutex_;
+  std::atomic<std::thread::id> owner_{};  // the thread whose transaction holds mutex_
+  std::unordered_map<std::string, TableData> tables_;
+  std::unordered_map<const Table*, TableData*> by_schema_;
+};
+
+}  // namespace optimist

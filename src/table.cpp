@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+#include "optimist/table.hpp"
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <set>
+
+#include "optimist/detail/values.hpp"
+
+namespace optimist {
+
+namespace {
+
+/// The number of code points in `s`, or nothing when `s` is not valid UTF-8 (overlong
+/// forms, surrogates and values above U+10FFFF are invalid).
+std::optional<std::size_t> utf8_length(std::string_view s) {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < s.size(); ++count) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    char32_t cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, cp = c & 0x07;
+    } else {
+      return std::nullopt;
+    }
+    if (i + n >= s.size()) return std::nullopt;  // truncated sequence
+    for (std::size_t k = 1; k <= n; ++k) {
+      const auto d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return std::nullopt;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    static constexpr char32_t min_for[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < min_for[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return std::nullopt;
+    i += n + 1;
+  }
+  return count;
+}
+
+}  // namespace
+
+bool is_identifier(std::string_view s) noexcept {
+  if (s.empty() || s.size() > 63) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char c : s) {
+    if (!alpha(c) && !(c >= '0' && c <= '9')) return false;
+  }
+  return true;
+}
+
+Result<void> Table::validate() const {
+  std::vector<FieldError> errors;
+  if (!is_identifier(name)) errors.push_back({name, FieldReason::invalid_identifier});
+  std::set<std::string, std::less<>> seen;
+  for (const auto& c : columns) {
+    if (!is_identifier(c.name)) errors.push_back({c.name, FieldReason::invalid_identifier});
+    if (!seen.insert(c.name).second) errors.push_back({c.name, FieldReason::duplicate_name});
+  }
+  if (primary_key >= columns.size() || version >= columns.size() || primary_key == version) {
+    errors.push_back({"primary_key/version", FieldReason::out_of_range});
+  } else if (columns[primary_key].type != ColumnType::integer ||
+             columns[version].type != ColumnType::integer) {
+    errors.push_back({columns[primary_key].name, FieldReason::wrong_type});
+  }
+  if (errors.empty()) return ok();
+  Error e = make_error(ErrorKind::invalid_definition);
+  e.resource = resource;
+  e.fields = std::move(errors);
+  return e;
+}
+
+namespace detail {
+
+void check_text(std::string_view field, std::string_view s, const Constraints& c,
+                std::vector<FieldError>& out) {
+  if (s.find('\0') != std::string_view::npos) {
+    out.push_back({std::string(field), FieldReason::contains_nul});
+    return;
+  }
+  const auto length = utf8_length(s);
+  if (!length) {
+    out.push_back({std::string(field), FieldReason::invalid_utf8});
+    return;
+  }
+  if (c.required && *length == 0) out.push_back({std::string(field), FieldReason::required});
+  if (c.max_length != 0 && *length > c.max_length) {
+    out.push_back(
+        {std::string(field), FieldReason::too_long, static_cast<std::int64_t>(c.max_length)});
+  }
+}
+
+Error column_type_error(const Table& table, std::size_t column) {
+  Error e = make_error(ErrorKind::internal,
+                       fmt::format("stored column {} of table {} does not fit the attribute type",
+                                   column < table.columns.size() ? table.columns[column].name
+                                                                 : std::to_string(column),
+                                   table.name));
+  e.resource = table.resource;
+  return e;
+}
+
+Error invalid_error(const Table& table, std::string_view action, std::vector<FieldError> fields) {
+  Error e = make_error(ErrorKind::invalid);
+  e.resource = table.resource;
+  e.action = std::string(action);
+  e.fields = std::move(fields);
+  return e;
+}
+
+Result<Table> finish_table(Table table) {
+  OPTIMIST_TRYV(table.validate());
+  std::vector<FieldError> errors;
+  for (std::size_t i = 0; i < table.columns.size(); ++i) {
+    const Column& c = table.columns[i];
+    if (c.required && c.type != ColumnType::text && !c.nullable) {
+      errors.push_back({c.name, FieldReason::wrong_type});  // required needs text or optional
+    }
+    if (c.max_length != 0 && c.type != ColumnType::text) {
+      errors.push_back({c.name, FieldReason::wrong_type});  // max_length needs text
+    }
+    if (c.type == ColumnType::text && std::holds_alternative<std::string>(c.default_value)) {
+      check_text(c.name, std::get<std::string>(c.default_value),
+                 Constraints{.required = false, .max_length = c.max_length}, errors);
+    }
+  }
+  const auto* initial = std::get_if<std::int64_t>(&table.columns[table.version].default_value);
+  if (!initial || *initial < 1) {
+    errors.push_back({table.columns[table.version].name, FieldReason::out_of_range});
+  }
+  if (errors.empty()) return table;
+  Error e = make_error(ErrorKind::invalid_definition);
+  e.resource = table.resource;
+  e.fields = std::move(errors);
+  return e;
+}
+
+}  // namespace detail
+}  // namespace optimist
