@@ -66,6 +66,16 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
   return r;
 }
 
+Result<Row> DataLayer::increment(const Table& table, std::string_view action, std::int64_t key,
+                                 std::span<const Increment> deltas,
+                                 std::optional<std::int64_t> expected_version) {
+  auto r = do_increment(table, key, deltas, expected_version);
+  annotate(r, table, action, key, expected_version);
+  logger_->debug("{}.{} increment key={} columns={} expected_version={} -> {}", table.resource,
+                 action, key, deltas.size(), expected_version.value_or(0), outcome_of(r));
+  return r;
+}
+
 Result<void> DataLayer::destroy(const Table& table, std::string_view action, std::int64_t key,
                                 std::int64_t expected_version) {
   auto r = do_destroy(table, key, expected_version);

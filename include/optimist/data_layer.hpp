@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -47,6 +48,15 @@ class DataLayer {
                                             std::int64_t key, std::int64_t expected_version,
                                             std::span<const Assignment> changes);
 
+  /// In one atomic step: adds each delta to its column in the stored record `key` and
+  /// increments the version, without reading the record first, so it is never stale; with
+  /// `expected_version` set it also checks the version first, in the same step. Returns the
+  /// record as stored after the change.
+  /// Errors: not_found, stale_record (only with `expected_version`), unavailable, internal.
+  [[nodiscard]] Result<Row> increment(const Table& table, std::string_view action,
+                                      std::int64_t key, std::span<const Increment> deltas,
+                                      std::optional<std::int64_t> expected_version = {});
+
   /// In one atomic step: if the record `key` is at `expected_version`, deletes it.
   /// Errors: stale_record, not_found, unavailable, internal.
   [[nodiscard]] Result<void> destroy(const Table& table, std::string_view action,
@@ -63,6 +73,9 @@ class DataLayer {
   virtual Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                          std::int64_t expected_version,
                                          std::span<const Assignment> changes) = 0;
+  virtual Result<Row> do_increment(const Table& table, std::int64_t key,
+                                   std::span<const Increment> deltas,
+                                   std::optional<std::int64_t> expected_version) = 0;
   virtual Result<void> do_destroy(const Table& table, std::int64_t key,
                                   std::int64_t expected_version) = 0;
 

@@ -55,6 +55,14 @@ struct Assignment {
   Value value;
 };
 
+/// An in-place arithmetic change, applied by the data layer as `column = column + delta`
+/// without reading the value first. `delta` is an integer for integer columns and a double
+/// for real ones.
+struct Increment {
+  std::size_t column = 0;  ///< index into Table::columns
+  Value delta;
+};
+
 /// True when `s` is a valid SQL identifier for optimist: [A-Za-z_][A-Za-z0-9_]{0,62}.
 [[nodiscard]] bool is_identifier(std::string_view s) noexcept;
 

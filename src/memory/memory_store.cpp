@@ -53,6 +53,10 @@ class MemoryTransaction final : public Transaction {
                                  std::span<const Assignment> changes) override {
     return store_.update_locked(table, key, expected, changes, &undo_);
   }
+  Result<Row> do_increment(const Table& table, std::int64_t key, std::span<const Increment> deltas,
+                           std::optional<std::int64_t> expected) override {
+    return store_.increment_locked(table, key, deltas, expected, &undo_);
+  }
   Result<void> do_destroy(const Table& table, std::int64_t key, std::int64_t expected) override {
     return store_.destroy_locked(table, key, expected, &undo_);
   }
@@ -181,6 +185,43 @@ Result<std::int64_t> MemoryStore::update_locked(const Table& table, std::int64_t
   return stored + 1;
 }
 
+Result<Row> MemoryStore::increment_locked(const Table& table, std::int64_t key,
+                                          std::span<const Increment> deltas,
+                                          std::optional<std::int64_t> expected,
+                                          std::vector<Undo>* undo) {
+  OPTIMIST_TRY(data, find(table));
+  auto it = data->rows.find(key);
+  if (it == data->rows.end()) return make_error(ErrorKind::not_found);
+  Row& row = it->second;
+  const std::int64_t stored = std::get<std::int64_t>(row[table.version]);
+  if (expected && stored != *expected) return stale(stored);
+  Row next = row;
+  for (const Increment& d : deltas) {
+    Value& v = next[d.column];
+    auto* i = std::get_if<std::int64_t>(&v);
+    auto* di = std::get_if<std::int64_t>(&d.delta);
+    auto* r = std::get_if<double>(&v);
+    auto* dr = std::get_if<double>(&d.delta);
+    if (i && di) {
+      if (__builtin_add_overflow(*i, *di, i)) {
+        Error e = make_error(ErrorKind::invalid);
+        e.fields.push_back({table.columns[d.column].name, FieldReason::out_of_range});
+        return e;
+      }
+    } else if (r && (dr || di)) {
+      *r += dr ? *dr : static_cast<double>(*di);
+    } else {
+      return make_error(ErrorKind::internal,
+                        fmt::format("column {} cannot be incremented by that delta",
+                                    table.columns[d.column].name));
+    }
+  }
+  next[table.version] = stored + 1;
+  if (undo) undo->push_back({data, key, row});
+  put(*data, key, next);
+  return next;
+}
+
 Result<void> MemoryStore::destroy_locked(const Table& table, std::int64_t key,
                                          std::int64_t expected, std::vector<Undo>* undo) {
   OPTIMIST_TRY(data, find(table));
@@ -211,6 +252,14 @@ Result<std::int64_t> MemoryStore::do_update(const Table& table, std::int64_t key
   auto guard = lock();
   if (!guard) return guard.error();
   return update_locked(table, key, expected_version, changes, nullptr);
+}
+
+Result<Row> MemoryStore::do_increment(const Table& table, std::int64_t key,
+                                      std::span<const Increment> deltas,
+                                      std::optional<std::int64_t> expected_version) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return increment_locked(table, key, deltas, expected_version, nullptr);
 }
 
 Result<void> MemoryStore::do_destroy(const Table& table, std::int64_t key,

@@ -30,6 +30,9 @@ class MemoryStore final : public Store {
   Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                  std::int64_t expected_version,
                                  std::span<const Assignment> changes) override;
+  Result<Row> do_increment(const Table& table, std::int64_t key,
+                           std::span<const Increment> deltas,
+                           std::optional<std::int64_t> expected_version) override;
   Result<void> do_destroy(const Table& table, std::int64_t key,
                           std::int64_t expected_version) override;
   Result<std::unique_ptr<Transaction>> do_begin() override;
@@ -60,6 +63,9 @@ class MemoryStore final : public Store {
   Result<std::int64_t> update_locked(const Table& table, std::int64_t key, std::int64_t expected,
                                      std::span<const Assignment> changes,
                                      std::vector<Undo>* undo);
+  Result<Row> increment_locked(const Table& table, std::int64_t key,
+                               std::span<const Increment> deltas,
+                               std::optional<std::int64_t> expected, std::vector<Undo>* undo);
   Result<void> destroy_locked(const Table& table, std::int64_t key, std::int64_t expected,
                               std::vector<Undo>* undo);
   Result<void> check_unique(const TableData& data, const Row& row, std::int64_t key) const;
