@@ -5,6 +5,10 @@
 
 #include "memory/memory_store.hpp"
 #include "optimist/store.hpp"
+#include "postgresql/backend.hpp"
+#include "sql/sql_store.hpp"
+#include "sql/url.hpp"
+#include "sqlite/backend.hpp"
 
 namespace optimist {
 
@@ -18,12 +22,40 @@ std::shared_ptr<spdlog::logger> default_logger() {
   return logger;
 }
 
+namespace {
+
+Result<std::shared_ptr<Store>> open_sql(std::string_view url, const Options& options,
+                                        const std::shared_ptr<spdlog::logger>& logger) {
+  sql::Settings settings = sql::settings_from(options);
+  Result<std::unique_ptr<sql::Connector>> connector =
+      url.starts_with("sqlite:") ? sqlite::make_connector(url.substr(7), settings)
+                                 : postgresql::make_connector(url, settings);
+  if (!connector) return connector.error();
+  auto store = sql::SqlStore::open(
+      logger, std::move(connector).value(),
+      sql::PoolSettings{.size = settings.pool_size, .wait = settings.busy_timeout});
+  if (!store && logger->should_log(spdlog::level::warn)) {
+    logger->warn("opening a {} store failed: {}: {}", url.substr(0, url.find(':')),
+                 store.error().kind, store.error().detail);
+  }
+  return store;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<Store>> open(std::string_view url, Options options) {
   auto logger = options.logger ? options.logger : default_logger();
   if (url == "memory:") return std::shared_ptr<Store>(std::make_shared<MemoryStore>(logger));
-  Error e = make_error(ErrorKind::invalid, "unsupported store URL; expected memory:");
-  e.fields.push_back({"url", FieldReason::malformed});
-  return e;
+  try {
+    if (url.starts_with("sqlite:") || url.starts_with("postgresql:") ||
+        url.starts_with("postgres:")) {
+      return open_sql(url, options, logger);
+    }
+  } catch (const std::exception&) {
+    return make_error(ErrorKind::internal, "unexpected failure while opening the store");
+  }
+  return sql::malformed_url(
+      "unsupported store URL; expected memory:, sqlite:PATH, sqlite::memory: or postgresql://");
 }
 
 }  // namespace optimist

@@ -58,16 +58,45 @@ class Store : public DataLayer {
   virtual Result<void> do_ensure_schema(const Table& table) = 0;
 };
 
-/// How to open a store. Settings given in the URL's query take precedence.
+/// How to open a store. Settings given in the URL's query take precedence. Fields that do
+/// not apply to a backend are ignored by it.
 struct Options {
   /// Where operations are logged (debug level). Null: optimist's own stderr logger at
   /// level warn.
   std::shared_ptr<spdlog::logger> logger;
+  /// SQL stores: the most database connections the store opens; each call holds one for
+  /// its duration and each open transaction pins one. 0: 4. URL: `pool=N` (1 to 1024).
+  std::size_t pool_size = 0;
+  /// SQL stores: how long a call waits for a free pooled connection, and on SQLite for a
+  /// database another connection has locked (SQLite's busy timeout), before it returns
+  /// `unavailable`. URL: `busy_timeout=MS`.
+  std::chrono::milliseconds busy_timeout{5000};
+  /// PostgreSQL: how long connecting may take before `unavailable`; 0: 10 s.
+  /// URL: `connect_timeout=S` (libpq's own parameter).
+  std::chrono::seconds connect_timeout{0};
+  /// PostgreSQL: the longest one statement may run before the server cancels it and the
+  /// call returns `unavailable`; 0: no limit. URL: `statement_timeout=MS`.
+  std::chrono::milliseconds statement_timeout{0};
 };
 
 /// Opens the store a URL names:
 /// - `memory:` a new, empty in-memory store, private to the returned object.
-/// Errors: invalid (a malformed or unsupported URL; `fields` names "url"), unavailable.
+/// - `sqlite:PATH` the SQLite database file PATH (created when missing; percent-escapes
+///   decoded), in WAL mode with synchronous=NORMAL; URL parameters `pool`, `busy_timeout`,
+///   `synchronous=off|normal|full|extra`, e.g. `sqlite:app.db?pool=8&busy_timeout=200`.
+/// - `sqlite::memory:` a new, empty SQLite database in memory, private to the returned
+///   store and shared by its pooled connections; it lives as long as the store.
+/// - `postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]` (also
+///   `postgres://`), or the libpq keyword form `postgresql:host=H dbname=D ...`. The
+///   parameters `pool`, `busy_timeout`, `connect_timeout` and `statement_timeout` are
+///   optimist's; any other is passed to libpq (e.g. `sslmode`, `application_name`). TCP
+///   keepalives are on by default, so a vanished server is noticed within about 30 s.
+///
+/// SQL stores keep a pool of connections with their prepared statements; a connection that
+/// was lost is rebuilt on its next use. Booleans are stored as integers 0/1 on both SQL
+/// dialects. The password never appears in logs or errors.
+/// Errors: invalid (a malformed or unsupported URL; `fields` names "url" with reason
+/// malformed, `detail` says what is wrong), unavailable (the database cannot be reached).
 [[nodiscard]] Result<std::shared_ptr<Store>> open(std::string_view url, Options options = {});
 
 /// The logger optimist uses when none is given: "optimist", to stderr, level warn.

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// The SQL store: one implementation of the data layer over SOCI for every SQL dialect.
+// Dialect differences live in a Connector (src/sqlite/, src/postgresql/): how to connect,
+// and how to translate errors. The SQL text lives in sql_text.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <soci/soci.h>
+
+#include "optimist/store.hpp"
+#include "sql/sql_text.hpp"
+
+namespace optimist::sql {
+
+/// An error translated from SOCI, and whether the connection it came from must be rebuilt
+/// before its next use.
+struct Translated {
+  Error error;
+  bool broken = false;
+};
+
+/// What the shared store needs from one dialect. Implementations are immutable after
+/// construction and used from many threads.
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  [[nodiscard]] virtual Dialect dialect() const noexcept = 0;
+  [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
+  /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
+  [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
+  /// Maps a SOCI error raised on `session` (null when connecting) to an optimist Error.
+  /// Never uses what(): it contains bound values.
+  [[nodiscard]] virtual Translated translate(const soci::soci_error& e,
+                                             soci::session* session) const = 0;
+};
+
+/// Timing and sizing of a SQL store.
+struct PoolSettings {
+  std::size_t size = 4;                          ///< connections at most
+  std::chrono::milliseconds wait{5000};          ///< longest wait for a free connection
+};
+
+/// The kinds of cached statements.
+enum class Op : std::uint8_t {
+  get, insert, update, destroy, probe, increment, increment_checked,
+  begin, commit, rollback  // transaction control, cached without a table
+};
+
+/// A value buffer bound to one placeholder or result column. A cached statement owns its
+/// slots, so rebinding a value is an assignment, never a new SOCI binding.
+struct Slot {
+  long long integer = 0;
+  double real = 0;
+  std::string text;
+  soci::indicator indicator = soci::i_ok;
+};
+
+/// A prepared statement with its bound buffers, cached per connection and long-lived.
+struct Prepared {
+  explicit Prepared(soci::session& s) : statement(s) {}
+  soci::statement statement;
+  std::vector<Slot> in;                 ///< one per placeholder, in placeholder order
+  std::vector<std::size_t> in_column;   ///< the column whose type each `in` slot has
+  std::vector<Slot> out;                ///< one per result column
+};
+
+/// One pooled database connection and its statement cache. Used by one thread at a time.
+struct Connection {
+  struct Key {
+    const Table* table;
+    Op op;
+    std::uint64_t columns;  ///< bit i: column i is assigned or incremented
+    friend bool operator==(const Key&, const Key&) = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      auto h = std::hash<const void*>{}(k.table);
+      h ^= std::hash<std::uint64_t>{}(k.columns * 0x9E3779B97F4A7C15ULL + static_cast<unsigned>(k.op));
+      return h;
+    }
+  };
+
+  std::unique_ptr<soci::session> session;
+  std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
+  bool broken = false;  ///< rebuild before the next use
+  bool pinned = false;  ///< held by a transaction
+
+  /// Drops every cached statement, then the session: statements must never outlive the
+  /// session they were prepared on (reconnecting under live statements is a use-after-free).
+  void reset() noexcept;
+};
+
+class SqlTransaction;
+
+/// The SQL store. Thread-safe: each call leases a pooled connection for its duration; a
+/// transaction pins one connection until it finishes.
+class SqlStore final : public Store {
+ public:
+  /// Opens the pool's first connection. Errors: unavailable, internal.
+  static Result<std::shared_ptr<Store>> open(std::shared_ptr<spdlog::logger> logger,
+                                             std::unique_ptr<Connector> connector,
+                                             PoolSettings pool);
+
+  SqlStore(std::shared_ptr<spdlog::logger> logger, std::unique_ptr<Connector> connector,
+           PoolSettings pool);
+  ~SqlStore() override;
+
+  [[nodiscard]] std::string_view backend() const noexcept override {
+    return connector_->backend();
+  }
+
+  // The operations on one leased connection, shared by the store and its transactions.
+  Result<Row> get_on(Connection& c, const Table& table, std::int64_t key);
+  Result<std::int64_t> insert_on(Connection& c, const Table& table, const Row& row);
+  Result<std::int64_t> update_on(Connection& c, const Table& table, std::int64_t key,
+                                 std::int64_t expected, std::span<const Assignment> changes);
+  Result<Row> increment_on(Connection& c, const Table& table, std::int64_t key,
+                           std::span<const Increment> deltas, std::optional<std::int64_t> expected);
+  Result<void> destroy_on(Connection& c, const Table& table, std::int64_t key,
+                          std::int64_t expected);
+  /// Runs transaction control (Op::begin, Op::commit or Op::rollback) on `c`.
+  Result<void> control(Connection& c, Op op);
+
+  /// Takes a connection from the pool, connecting or rebuilding it when needed.
+  /// Errors: unavailable (no connection free within the wait, or the database refuses).
+  Result<Connection*> acquire();
+  /// Returns a connection to the pool.
+  void release(Connection* c) noexcept;
+
+  [[nodiscard]] Dialect dialect() const noexcept { return dialect_; }
+
+ protected:
+  Result<Row> do_get(const Table& table, std::int64_t key) override;
+  Result<std::int64_t> do_insert(const Table& table, const Row& row) override;
+  Result<std::int64_t> do_update(const Table& table, std::int64_t key,
+                                 std::int64_t expected_version,
+                                 std::span<const Assignment> changes) override;
+  Result<Row> do_increment(const Table& table, std::int64_t key,
+                           std::span<const Increment> deltas,
+                           std::optional<std::int64_t> expected_version) override;
+  Result<void> do_destroy(const Table& table, std::int64_t key,
+                          std::int64_t expected_version) override;
+  Result<std::unique_ptr<Transaction>> do_begin() override;
+  Result<void> do_ensure_schema(const Table& table) override;
+
+ private:
+  Error fail(Connection& c, const soci::soci_error& e);
+  Result<std::int64_t> probe(Connection& c, const Table& table, std::int64_t key,
+                             std::int64_t expected, bool found_is_ok);
+  Prepared& prepared(Connection& c, const Table& table, Op op, std::uint64_t columns);
+  Result<void> ensure_schema_on(Connection& c, const Table& table);
+
+  std::unique_ptr<Connector> connector_;
+  const Dialect dialect_;
+  const PoolSettings pool_;
+
+  std::mutex mutex_;
+  std::condition_variable freed_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // every connection, for its life
+  std::vector<Connection*> idle_;
+  std::size_t connecting_ = 0;  // connections being opened outside the mutex
+};
+
+}  // namespace optimist::sql

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: MIT
+// SQLite connections: a file in WAL mode, or a private in-memory database shared by the pool.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "sqlite/backend.hpp"
+
+namespace optimist::sqlite {
+
+namespace {
+
+enum class Synchronous { off, normal, full, extra };
+
+// Runs one pragma and finishes it (a pragma may return a row; an unfinished statement would
+// hold the connection's snapshot).
+void pragma(soci::session& s, const std::string& text) {
+  std::string ignored;
+  soci::indicator ind = soci::i_ok;
+  soci::statement st = (s.prepare << text, soci::into(ignored, ind));
+  if (st.execute(true)) {
+    while (st.fetch()) {
+    }
+  }
+}
+
+class SqliteConnector final : public sql::Connector {
+ public:
+  SqliteConnector(std::string dbname, bool memory, std::chrono::milliseconds busy_timeout,
+                  Synchronous synchronous)
+      : memory_(memory), busy_timeout_(busy_timeout), synchronous_(synchronous) {
+    // SOCI's connection string takes quoted values; quote only when needed.
+    const bool plain = dbname.find_first_of(" \"'") == std::string::npos;
+    connect_string_ = plain ? fmt::format("dbname={}", dbname) : fmt::format("dbname=\"{}\"", dbname);
+  }
+
+  /// Opens the connection that keeps an in-memory database alive while the store lives: a
+  /// shared-cache memory database is dropped when its last connection closes.
+  void keep_alive() {
+    if (memory_) keeper_ = connect();
+  }
+
+  [[nodiscard]] sql::Dialect dialect() const noexcept override { return sql::Dialect::sqlite; }
+  [[nodiscard]] std::string_view backend() const noexcept override { return "sqlite"; }
+
+  [[nodiscard]] std::unique_ptr<soci::session> connect() const override {
+    auto s = std::make_unique<soci::session>(soci::sqlite3, connect_string_);
+    // The busy timeout first: switching to WAL needs a lock that another process may hold.
+    pragma(*s, fmt::format("PRAGMA busy_timeout = {}", busy_timeout_.count()));
+    if (!memory_) {
+      pragma(*s, "PRAGMA journal_mode = WAL");
+      static constexpr const char* levels[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+      pragma(*s, fmt::format("PRAGMA synchronous = {}", levels[static_cast<int>(synchronous_)]));
+    }
+    return s;
+  }
+
+  [[nodiscard]] sql::Translated translate(const soci::soci_error& e,
+                                          soci::session* session) const override {
+    return translate_error(e, session == nullptr);
+  }
+
+ private:
+  std::string connect_string_;
+  bool memory_;
+  std::chrono::milliseconds busy_timeout_;
+  Synchronous synchronous_;
+  std::unique_ptr<soci::session> keeper_;
+};
+
+std::string unique_memory_name() {
+  static std::atomic<std::uint64_t> counter{0};
+  return fmt::format("file:optimist_{}_{}?mode=memory&cache=shared", ::getpid(), ++counter);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
+                                                       sql::Settings& settings) {
+  const auto question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  if (path.empty()) return sql::malformed_url("sqlite: needs a file path or :memory:");
+
+  OPTIMIST_TRY(params, sql::parse_query(query));
+  Synchronous synchronous = Synchronous::normal;
+  for (const sql::Parameter& p : params) {
+    OPTIMIST_TRY(common, sql::apply_common(p, settings));
+    if (common) continue;
+    if (p.key == "synchronous") {
+      if (p.value == "off") {
+        synchronous = Synchronous::off;
+      } else if (p.value == "normal") {
+        synchronous = Synchronous::normal;
+      } else if (p.value == "full") {
+        synchronous = Synchronous::full;
+      } else if (p.value == "extra") {
+        synchronous = Synchronous::extra;
+      } else {
+        return sql::malformed_url("parameter synchronous needs off, normal, full or extra");
+      }
+      continue;
+    }
+    return sql::malformed_url(fmt::format("unknown parameter {} for sqlite:", p.key));
+  }
+
+  const bool memory = path == ":memory:";
+  std::string dbname;
+  if (memory) {
+    dbname = unique_memory_name();
+  } else {
+    OPTIMIST_TRY(decoded, sql::percent_decode(path));
+    if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
+    dbname = std::move(decoded);
+  }
+  auto connector =
+      std::make_unique<SqliteConnector>(std::move(dbname), memory, settings.busy_timeout, synchronous);
+  try {
+    connector->keep_alive();
+  } catch (const soci::soci_error& e) {
+    return translate_error(e, true).error;
+  }
+  return std::unique_ptr<sql::Connector>(std::move(connector));
+}
+
+}  // namespace optimist::sqlite
