@@ -31,14 +31,9 @@ Result<std::shared_ptr<Store>> open_sql(std::string_view url, const Options& opt
       url.starts_with("sqlite:") ? sqlite::make_connector(url.substr(7), settings)
                                  : postgresql::make_connector(url, settings);
   if (!connector) return connector.error();
-  auto store = sql::SqlStore::open(
+  return sql::SqlStore::open(
       logger, std::move(connector).value(),
       sql::PoolSettings{.size = settings.pool_size, .wait = settings.busy_timeout});
-  if (!store && logger->should_log(spdlog::level::warn)) {
-    logger->warn("opening a {} store failed: {}: {}", url.substr(0, url.find(':')),
-                 store.error().kind, store.error().detail);
-  }
-  return store;
 }
 
 }  // namespace

@@ -171,6 +171,11 @@ class PostgresConnector final : public sql::Connector {
 
   [[nodiscard]] std::unique_ptr<soci::session> connect() const override {
     auto s = std::make_unique<soci::session>(soci::postgresql, conninfo_);
+    // Server notices ("relation already exists, skipping") would go to stderr: drop them.
+    // (static_cast: the session was made by the postgresql factory just above, and SOCI does
+    // not export the backend's type information for a dynamic_cast.)
+    auto* backend = static_cast<soci::postgresql_session_backend*>(s->get_backend());
+    PQsetNoticeProcessor(backend->conn_, [](void*, const char*) {}, nullptr);
     if (statement_timeout_.count() > 0) {
       soci::statement st = (s->prepare << fmt::format("SET statement_timeout = {}",
                                                       statement_timeout_.count()));

@@ -304,6 +304,11 @@ void SqlStore::release(Connection* c) noexcept {
 Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
   Translated t = connector_->translate(e, c.session.get());
   if (t.broken) c.broken = true;
+  // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
+  // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
+  // Finalising the cached statements ends it; they are prepared again on next use.
+  // (PostgreSQL has no such state; dropping its statements would cost a DEALLOCATE each.)
+  if (dialect_ == Dialect::sqlite) c.cache.clear();
   return std::move(t.error);
 }
 
