@@ -255,7 +255,7 @@ class Resource {
 
     std::array<Assignment, sizeof...(Cs)> assignments;
     std::size_t n = 0;
-    auto collect = [&](const auto& change) {
+    [[maybe_unused]] auto collect = [&](const auto& change) {
       constexpr auto m = std::remove_cvref_t<decltype(change)>::member;
       if (record.*m != change.value) {
         assignments[n++] = Assignment{S::template column<m>, detail::to_value(change.value)};

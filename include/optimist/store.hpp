@@ -65,7 +65,8 @@ struct Options {
   /// level warn.
   std::shared_ptr<spdlog::logger> logger;
   /// SQL stores: the most database connections the store opens; each call holds one for
-  /// its duration and each open transaction pins one. 0: 4. URL: `pool=N` (1 to 1024).
+  /// its duration and each open transaction pins one. 0: 4 (1 for `sqlite::memory:`).
+  /// URL: `pool=N` (1 to 1024).
   std::size_t pool_size = 0;
   /// SQL stores: how long a call waits for a free pooled connection, and on SQLite for a
   /// database another connection has locked (SQLite's busy timeout), before it returns
@@ -85,7 +86,9 @@ struct Options {
 ///   decoded), in WAL mode with synchronous=NORMAL; URL parameters `pool`, `busy_timeout`,
 ///   `synchronous=off|normal|full|extra`, e.g. `sqlite:app.db?pool=8&busy_timeout=200`.
 /// - `sqlite::memory:` a new, empty SQLite database in memory, private to the returned
-///   store and shared by its pooled connections; it lives as long as the store.
+///   store and shared by its pooled connections; it lives as long as the store. Its pool
+///   has one connection unless `pool` says otherwise: connections to one in-memory database
+///   lock whole tables and report a conflicting call as `unavailable` rather than wait.
 /// - `postgresql://[user[:password]@][host][:port][/dbname][?param=value&...]` (also
 ///   `postgres://`), or the libpq keyword form `postgresql:host=H dbname=D ...`. The
 ///   parameters `pool`, `busy_timeout`, `connect_timeout` and `statement_timeout` are

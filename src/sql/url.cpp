@@ -31,7 +31,10 @@ Result<std::int64_t> number(const Parameter& p, std::int64_t min, std::int64_t m
 
 Settings settings_from(const Options& options) {
   Settings s;
-  if (options.pool_size > 0) s.pool_size = options.pool_size;
+  if (options.pool_size > 0) {
+    s.pool_size = options.pool_size;
+    s.pool_size_given = true;
+  }
   if (options.busy_timeout.count() >= 0) s.busy_timeout = options.busy_timeout;
   if (options.connect_timeout.count() > 0) s.connect_timeout = options.connect_timeout;
   if (options.statement_timeout.count() > 0) s.statement_timeout = options.statement_timeout;
@@ -84,6 +87,7 @@ Result<bool> apply_common(const Parameter& p, Settings& s) {
   if (p.key == "pool") {
     OPTIMIST_TRY(n, number(p, 1, 1024));
     s.pool_size = static_cast<std::size_t>(n);
+    s.pool_size_given = true;
   } else if (p.key == "busy_timeout") {
     OPTIMIST_TRY(n, number(p, 0, 86'400'000));
     s.busy_timeout = std::chrono::milliseconds(n);

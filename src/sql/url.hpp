@@ -23,6 +23,7 @@ struct Parameter {
 /// The settings of a SQL store: Options first, then overridden by the URL's query.
 struct Settings {
   std::size_t pool_size = 4;
+  bool pool_size_given = false;  ///< set by Options or the URL, not the default
   std::chrono::milliseconds busy_timeout{5000};
   std::chrono::seconds connect_timeout{10};
   std::chrono::milliseconds statement_timeout{0};

@@ -111,6 +111,10 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
   std::string dbname;
   if (memory) {
     dbname = unique_memory_name();
+    // Connections to one shared-cache memory database lock whole tables and fail at once
+    // with SQLITE_LOCKED instead of waiting (the busy timeout does not apply). One
+    // connection serialises the store's calls instead, as the memory store does.
+    if (!settings.pool_size_given) settings.pool_size = 1;
   } else {
     OPTIMIST_TRY(decoded, sql::percent_decode(path));
     if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");

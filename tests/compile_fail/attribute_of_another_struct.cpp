@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: MIT
+#include "resources/address.hpp"
+#include "resources/counter.hpp"
+
+struct Doc {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+};
+
+template <>
+struct optimist::Definition<Doc> {
+  static constexpr auto resource = optimist::resource<Doc>(
+      "Doc", "docs", optimist::primary_key<&Doc::id>("id"),
+      optimist::version<&Doc::version>("version"),
+      optimist::attribute<&app::Counter::name>("name"));
+};
+
+int main() { return static_cast<int>(optimist::Definition<Doc>::resource.name.size()); }

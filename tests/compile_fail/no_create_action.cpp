@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: MIT
+#include <optimist/optimist.hpp>
+
+struct Doc {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::string title;
+};
+
+template <>
+struct optimist::Definition<Doc> {
+  static constexpr auto resource = optimist::resource<Doc>(
+      "Doc", "docs", optimist::primary_key<&Doc::id>("id"),
+      optimist::version<&Doc::version>("version"), optimist::attribute<&Doc::title>("title"));
+  using read = optimist::Read<"read">;
+};
+
+int main() {
+  const optimist::Resource<Doc> docs{optimist::open("memory:").value()};
+  return docs.create(optimist::set<&Doc::title>("t")) ? 0 : 1;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// Errors as values: kinds, classes, the catalogue and the formatter.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "support/matchers.hpp"
+
+namespace {
+
+using optimist::ErrorClass;
+using optimist::ErrorKind;
+
+inline constexpr ErrorKind email_already_claimed{"email_already_claimed", ErrorClass::invalid,
+                                                 "the email address is already claimed"};
+
+TEST(Error, BuiltInKindsHaveTheirClasses) {
+  EXPECT_EQ(ErrorKind::stale_record.error_class, ErrorClass::invalid);
+  EXPECT_EQ(ErrorKind::not_found.error_class, ErrorClass::invalid);
+  EXPECT_EQ(ErrorKind::invalid.error_class, ErrorClass::invalid);
+  EXPECT_EQ(ErrorKind::conflict.error_class, ErrorClass::invalid);
+  EXPECT_EQ(ErrorKind::forbidden.error_class, ErrorClass::forbidden);
+  EXPECT_EQ(ErrorKind::unavailable.error_class, ErrorClass::framework);
+  EXPECT_EQ(ErrorKind::internal.error_class, ErrorClass::unknown);
+  EXPECT_NE(ErrorKind::stale_record, ErrorKind::not_found);
+}
+
+TEST(Error, ApplicationKindsTravelInTheSameErrorType) {
+  optimist::Result<int> r = optimist::make_error(email_already_claimed);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, email_already_claimed);
+  EXPECT_EQ(r.error().error_class(), ErrorClass::invalid);
+  EXPECT_NE(r.error().kind, ErrorKind::conflict);
+}
+
+TEST(Error, EveryKindHasAMessageAndTheFormatterUsesIt) {
+  for (const ErrorKind& k :
+       {ErrorKind::stale_record, ErrorKind::not_found, ErrorKind::invalid, ErrorKind::conflict,
+        ErrorKind::unavailable, ErrorKind::forbidden, ErrorKind::invalid_definition,
+        ErrorKind::internal, email_already_claimed}) {
+    const optimist::Error e = optimist::make_error(k);
+    EXPECT_FALSE(e.message().empty()) << k.name;
+    EXPECT_EQ(fmt::format("{}", e), e.message());
+    EXPECT_EQ(fmt::format("{}", k), k.name);
+  }
+}
+
+TEST(Error, ValueOnAFailedResultThrowsTheError) {
+  optimist::Error e = optimist::make_error(ErrorKind::not_found);
+  e.resource = "Address";
+  e.key = 7;
+  const optimist::Result<int> r = e;
+  try {
+    (void)r.value();
+    FAIL() << "no exception";
+  } catch (const optimist::Exception& ex) {
+    EXPECT_EQ(ex.error().kind, ErrorKind::not_found);
+    EXPECT_EQ(ex.error().key, 7);
+    EXPECT_EQ(std::string(ex.what()), e.message());
+  }
+  const optimist::Result<void> v = e;
+  EXPECT_THROW(v.value(), optimist::Exception);
+}
+
+optimist::Result<int> half(int x) {
+  if (x % 2 != 0) return optimist::make_error(ErrorKind::invalid, "odd");
+  return x / 2;
+}
+
+optimist::Result<int> quarter(int x) {
+  OPTIMIST_TRY(h, half(x));
+  OPTIMIST_TRY(q, half(h));
+  return q;
+}
+
+TEST(Error, TryPropagatesTheFirstError) {
+  EXPECT_EQ(quarter(8).value(), 2);
+  auto r = quarter(6);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail, "odd");
+}
+
+}  // namespace
