@@ -272,11 +272,13 @@ Result<Connection*> SqlStore::acquire() {
       }
     }
   }
-  if (c->broken || !c->session) {
+  const std::uint64_t losses = losses_.load(std::memory_order_relaxed);
+  if (c->broken || !c->session || c->generation != losses) {
     c->reset();
     try {
       c->session = connector_->connect();
       c->broken = false;
+      c->generation = losses;
     } catch (const soci::soci_error& e) {
       Translated t = connector_->translate(e, nullptr);
       c->reset();
@@ -303,7 +305,10 @@ void SqlStore::release(Connection* c) noexcept {
 
 Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
   Translated t = connector_->translate(e, c.session.get());
-  if (t.broken) c.broken = true;
+  if (t.broken) {
+    c.broken = true;
+    losses_.fetch_add(1, std::memory_order_relaxed);
+  }
   // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
   // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
   // Finalising the cached statements ends it; they are prepared again on next use.

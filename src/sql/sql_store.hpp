@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -91,6 +92,7 @@ struct Connection {
   std::unique_ptr<soci::session> session;
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
   bool broken = false;  ///< rebuild before the next use
+  std::uint64_t generation = 0;  ///< the store's loss count when this session was opened
   bool pinned = false;  ///< held by a transaction
 
   /// Drops every cached statement, then the session: statements must never outlive the
@@ -166,7 +168,10 @@ class SqlStore final : public Store {
   std::condition_variable freed_;
   std::vector<std::unique_ptr<Connection>> connections_;  // every connection, for its life
   std::vector<Connection*> idle_;
-  std::size_t connecting_ = 0;  // connections being opened outside the mutex
+  // Incremented whenever a connection is found lost: the server may have gone away for
+  // every connection, so idle ones opened before are rebuilt on their next lease instead of
+  // failing one more call each.
+  std::atomic<std::uint64_t> losses_{0};
 };
 
 }  // namespace optimist::sql
