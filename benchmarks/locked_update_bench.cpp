@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+// The optimist locked update against the same hand-written prepared SOCI statement, in the
+// same run, on the same kind of database: SQLite in memory, a SQLite WAL file, and
+// PostgreSQL when OPTIMIST_BENCH_POSTGRES_URL is set. Prints optimist's throughput as a
+// fraction of the raw statement's (medians of the repetitions).
+//
+// Both sides do the same work per iteration: one UPDATE ... SET "county" = ?, "version" =
+// "version" + 1 WHERE "id" = ? AND "version" = ?, alternating two county values, and check
+// that exactly one row changed.
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <string>
+#include <vector>
+
+#include "resources/address.hpp"
+
+namespace {
+
+using app::Address;
+
+struct Target {
+  std::string name;     // e.g. "sqlite_memory"
+  std::string url;      // for optimist::open
+  // Opens the raw SOCI session on the same database, configured as optimist configures its
+  // own connections.
+  std::function<std::unique_ptr<soci::session>()> raw_session;
+  // The raw side's schema: empty when optimist's schema code creates the table in the same
+  // database (files, PostgreSQL); the CREATE TABLE optimist would run otherwise.
+  std::string raw_schema;
+};
+
+void run_statement(soci::session& s, const std::string& sql) {
+  std::string ignored;
+  soci::indicator ind = soci::i_ok;
+  soci::statement st = (s.prepare << sql, soci::into(ignored, ind));
+  if (st.execute(true)) {
+    while (st.fetch()) {
+    }
+  }
+}
+
+const char* const counties[] = {"Pinellas", "Miami-Dade"};
+
+void optimist_update(benchmark::State& state, const Target& target) {
+  auto store = optimist::open(target.url).value();
+  optimist::Resource<Address> addresses{store};
+  Address a = addresses.create_or_throw(optimist::set<&Address::state>("FL"),
+                                        optimist::set<&Address::county>(counties[0]));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto r = addresses.update(a, optimist::set<&Address::county>(std::string(counties[++i & 1])));
+    if (!r) {
+      state.SkipWithError("update failed");
+      break;
+    }
+    a = std::move(r).value();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void raw_update(benchmark::State& state, const Target& target) {
+  if (target.raw_schema.empty()) {  // optimist's schema code creates the table
+    auto store = optimist::open(target.url).value();
+    optimist::Resource<Address> addresses{store};
+  }
+  auto session = target.raw_session();
+  if (!target.raw_schema.empty()) run_statement(*session, target.raw_schema);
+  long long id = 0;
+  {
+    soci::statement insert =
+        (session->prepare << R"(INSERT INTO "addresses" ("version", "state", "county") )"
+                             R"(VALUES (1, 'FL', 'Pinellas') RETURNING "id")",
+         soci::into(id));
+    insert.execute(true);
+    while (insert.fetch()) {
+    }
+  }
+  std::string county;
+  long long version = 1;
+  soci::statement update =
+      (session->prepare << R"(UPDATE "addresses" SET "county" = :county, "version" = "version" + 1 )"
+                           R"(WHERE "id" = :id AND "version" = :version)",
+       soci::use(county), soci::use(id), soci::use(version));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    county = counties[++i & 1];
+    update.execute(true);
+    if (update.get_affected_rows() != 1) {
+      state.SkipWithError("update changed no row");
+      break;
+    }
+    ++version;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Remembers the median items/s of each benchmark while printing as usual.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      if (run.aggregate_name == "median") {
+        const auto it = run.counters.find("items_per_second");
+        if (it != run.counters.end()) medians_[run.run_name.function_name] = it->second;
+      }
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+  [[nodiscard]] const std::map<std::string, double>& medians() const { return medians_; }
+
+ private:
+  std::map<std::string, double> medians_;
+};
+
+std::string temp_file(const char* name) {
+  return (std::filesystem::temp_directory_path() / fmt::format("optimist-bench-{}-{}", ::getpid(), name))
+      .string();
+}
+
+void remove_sqlite(const std::string& file) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(file + suffix);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+
+  const std::string file = temp_file("wal.db");
+  remove_sqlite(file);
+  std::vector<Target> targets;
+  // optimist's sqlite::memory: is a named shared-cache memory database; the raw side opens
+  // one of its own of the same kind (the store's name is private).
+  const std::string memory_name =
+      fmt::format("file:optimist_bench_{}?mode=memory&cache=shared", ::getpid());
+  targets.push_back({"sqlite_memory", "sqlite::memory:",
+                     [memory_name] {
+                       auto s = std::make_unique<soci::session>(soci::sqlite3,
+                                                                "dbname=" + memory_name);
+                       run_statement(*s, "PRAGMA busy_timeout = 5000");
+                       return s;
+                     },
+                     R"(CREATE TABLE IF NOT EXISTS "addresses" ("id" INTEGER PRIMARY KEY, )"
+                     R"("version" INTEGER NOT NULL, "state" TEXT NOT NULL, )"
+                     R"("county" TEXT NOT NULL))"});
+  targets.push_back({"sqlite_wal_file", "sqlite:" + file,
+                     [file] {
+                       auto s = std::make_unique<soci::session>(soci::sqlite3, "dbname=" + file);
+                       run_statement(*s, "PRAGMA busy_timeout = 5000");
+                       run_statement(*s, "PRAGMA journal_mode = WAL");
+                       run_statement(*s, "PRAGMA synchronous = NORMAL");
+                       return s;
+                     },
+                     ""});
+  if (const char* pg = std::getenv("OPTIMIST_BENCH_POSTGRES_URL"); pg != nullptr && *pg != '\0') {
+    const std::string url = pg;
+    // libpq expands a URI given as dbname.
+    targets.push_back({"postgresql", url,
+                       [url] {
+                         return std::make_unique<soci::session>(soci::postgresql,
+                                                                "dbname=" + url);
+                       },
+                       ""});
+  }
+
+  for (const Target& t : targets) {
+    // Real time: on PostgreSQL most of an update is spent waiting for the server.
+    benchmark::RegisterBenchmark(("optimist/" + t.name).c_str(),
+                                 [t](benchmark::State& s) { optimist_update(s, t); })
+        ->UseRealTime();
+    benchmark::RegisterBenchmark(("raw_soci/" + t.name).c_str(),
+                                 [t](benchmark::State& s) { raw_update(s, t); })
+        ->UseRealTime();
+  }
+
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  for (const Target& t : targets) {
+    const auto& m = reporter.medians();
+    const auto o = m.find("optimist/" + t.name);
+    const auto r = m.find("raw_soci/" + t.name);
+    if (o == m.end() || r == m.end() || r->second <= 0) continue;
+    fmt::print("ratio optimist/raw_soci {:<16} {:.3f}x  ({:.0f} vs {:.0f} updates/s)\n", t.name,
+               o->second / r->second, o->second, r->second);
+  }
+  remove_sqlite(file);
+  benchmark::Shutdown();
+  return 0;
+}
