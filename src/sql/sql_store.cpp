@@ -137,21 +137,22 @@ Error bad_column(const Table& t, std::size_t column) {
   return e;
 }
 
-// The bit set of `columns`, or an error when one is out of range, the key, the version, or
-// given twice.
+// The bit set of the changed columns in `mask`; false (and `bad` the culprit) when one is out
+// of range, the key, the version, or given twice.
 template <class Change>
-Result<std::uint64_t> column_mask(const Table& t, std::span<const Change> changes) {
-  std::uint64_t mask = 0;
+bool column_mask(const Table& t, std::span<const Change> changes, std::uint64_t& mask,
+                 std::size_t& bad) {
+  mask = 0;
   for (const Change& c : changes) {
+    const std::uint64_t bit = std::uint64_t{1} << (c.column % max_columns);
     if (c.column >= t.columns.size() || c.column >= max_columns || c.column == t.primary_key ||
-        c.column == t.version) {
-      return bad_column(t, c.column);
+        c.column == t.version || (mask & bit) != 0) {
+      bad = c.column;
+      return false;
     }
-    const std::uint64_t bit = std::uint64_t{1} << c.column;
-    if (mask & bit) return bad_column(t, c.column);
     mask |= bit;
   }
-  return mask;
+  return true;
 }
 
 std::vector<std::size_t> columns_of(std::uint64_t mask) {
@@ -216,7 +217,6 @@ class SqlTransaction final : public Transaction {
       if (!store_.control(*c, Op::rollback)) c->broken = true;
     }
     if (!r && op == Op::rollback) c->broken = true;  // state unknown: rebuild it
-    c->pinned = false;
     store_.release(c);
     return r;
   }
@@ -225,18 +225,30 @@ class SqlTransaction final : public Transaction {
   Connection* c_;
 };
 
+namespace {
+
+std::atomic<std::uint64_t> next_store_id{1};
+
+// The slot this thread leased last, per store id: where its next lease starts looking.
+struct LastLease {
+  std::uint64_t store = 0;
+  std::size_t slot = 0;
+};
+thread_local LastLease last_lease;
+
+}  // namespace
+
 SqlStore::SqlStore(std::shared_ptr<spdlog::logger> logger, std::unique_ptr<Connector> connector,
                    PoolSettings pool)
     : Store(std::move(logger)),
       connector_(std::move(connector)),
       dialect_(connector_->dialect()),
-      pool_(pool) {
-  connections_.reserve(pool_.size);
-  idle_.reserve(pool_.size);
-}
+      pool_(pool),
+      id_(next_store_id.fetch_add(1)),
+      slots_(new Connection[pool.size]) {}
 
 SqlStore::~SqlStore() {
-  for (auto& c : connections_) c->reset();
+  for (std::size_t i = 0; i < pool_.size; ++i) slots_[i].reset();
 }
 
 Result<std::shared_ptr<Store>> SqlStore::open(std::shared_ptr<spdlog::logger> logger,
@@ -249,28 +261,36 @@ Result<std::shared_ptr<Store>> SqlStore::open(std::shared_ptr<spdlog::logger> lo
   return std::shared_ptr<Store>(std::move(store));
 }
 
+Connection* SqlStore::try_lease() noexcept {
+  const std::size_t n = pool_.size;
+  const std::size_t start = last_lease.store == id_ ? last_lease.slot : 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = (start + k) % n;
+    Connection& c = slots_[i];
+    if (!c.leased.load(std::memory_order_relaxed) && !c.leased.exchange(true)) {
+      last_lease = {id_, i};
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
 Result<Connection*> SqlStore::acquire() {
-  Connection* c = nullptr;
-  {
+  Connection* c = try_lease();
+  if (c == nullptr) {
     std::unique_lock lock(mutex_);
     const auto deadline = std::chrono::steady_clock::now() + pool_.wait;
-    for (;;) {
-      if (!idle_.empty()) {
-        c = idle_.back();
-        idle_.pop_back();
-        break;
-      }
-      if (connections_.size() < pool_.size) {
-        connections_.push_back(std::make_unique<Connection>());
-        c = connections_.back().get();
-        break;
-      }
-      if (freed_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty()) {
+    ++waiters_;
+    while ((c = try_lease()) == nullptr) {
+      if (freed_.wait_until(lock, deadline) == std::cv_status::timeout &&
+          (c = try_lease()) == nullptr) {
+        --waiters_;
         return make_error(ErrorKind::unavailable,
                           "no pooled connection became free in time (all held by other calls "
                           "or transactions)");
       }
     }
+    --waiters_;
   }
   const std::uint64_t losses = losses_.load(std::memory_order_relaxed);
   if (c->broken || !c->session || c->generation != losses) {
@@ -295,12 +315,23 @@ Result<Connection*> SqlStore::acquire() {
   return c;
 }
 
-void SqlStore::release(Connection* c) noexcept {
-  {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(c);
+Connection* SqlStore::ready_lease() noexcept {
+  Connection* c = try_lease();
+  if (c != nullptr && (c->broken || !c->session ||
+                       c->generation != losses_.load(std::memory_order_relaxed))) {
+    release(c);
+    return nullptr;
   }
-  freed_.notify_one();
+  return c;
+}
+
+void SqlStore::release(Connection* c) noexcept {
+  c->leased.store(false);
+  if (waiters_.load() > 0) {
+    // Taking the mutex orders this notification after a waiter's failed look at the slots.
+    std::lock_guard lock(mutex_);
+    freed_.notify_one();
+  }
 }
 
 Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
@@ -444,7 +475,9 @@ Result<std::int64_t> SqlStore::probe(Connection& c, const Table& table, std::int
 Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std::int64_t key,
                                          std::int64_t expected,
                                          std::span<const Assignment> changes) {
-  OPTIMIST_TRY(mask, column_mask(table, changes));
+  std::uint64_t mask = 0;
+  std::size_t bad = 0;
+  if (!column_mask(table, changes, mask, bad)) return bad_column(table, bad);
   try {
     if (mask == 0) return probe(c, table, key, expected, true);
     Prepared& p = prepared(c, table, Op::update, mask);
@@ -471,7 +504,9 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
 Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64_t key,
                                    std::span<const Increment> deltas,
                                    std::optional<std::int64_t> expected) {
-  OPTIMIST_TRY(mask, column_mask(table, deltas));
+  std::uint64_t mask = 0;
+  std::size_t bad = 0;
+  if (!column_mask(table, deltas, mask, bad)) return bad_column(table, bad);
   for (const Increment& d : deltas) {
     const ColumnType t = table.columns[d.column].type;
     const bool fits = (t == ColumnType::integer && std::holds_alternative<std::int64_t>(d.delta)) ||
@@ -559,7 +594,11 @@ Result<void> SqlStore::control(Connection& c, Op op) {
 
 template <class T, class F>
 Result<T> with_connection(SqlStore& store, F&& f) {
-  OPTIMIST_TRY(c, store.acquire());
+  Connection* c = store.ready_lease();
+  if (c == nullptr) {
+    OPTIMIST_TRY(leased, store.acquire());
+    c = leased;
+  }
   Result<T> r = f(*c);
   store.release(c);
   return r;
@@ -601,7 +640,6 @@ Result<std::unique_ptr<Transaction>> SqlStore::do_begin() {
     release(c);
     return r.error();
   }
-  c->pinned = true;
   return std::unique_ptr<Transaction>(std::make_unique<SqlTransaction>(*this, c));
 }
 

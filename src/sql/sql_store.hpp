@@ -91,9 +91,9 @@ struct Connection {
 
   std::unique_ptr<soci::session> session;
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
+  std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;  ///< rebuild before the next use
   std::uint64_t generation = 0;  ///< the store's loss count when this session was opened
-  bool pinned = false;  ///< held by a transaction
 
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).
@@ -134,6 +134,8 @@ class SqlStore final : public Store {
   /// Takes a connection from the pool, connecting or rebuilding it when needed.
   /// Errors: unavailable (no connection free within the wait, or the database refuses).
   Result<Connection*> acquire();
+  /// A free connection that needs no (re)connecting, or null: the fast path of acquire().
+  Connection* ready_lease() noexcept;
   /// Returns a connection to the pool.
   void release(Connection* c) noexcept;
 
@@ -164,10 +166,16 @@ class SqlStore final : public Store {
   const Dialect dialect_;
   const PoolSettings pool_;
 
+  // The pool: a fixed set of slots, each connected on first lease. Leasing is a
+  // compare-and-swap on the slot's `leased` flag, starting at the slot this thread used last
+  // (so a thread keeps its warm connection and its statements); the mutex and condition
+  // variable are only for callers waiting for a free slot.
+  Connection* try_lease() noexcept;
+  const std::uint64_t id_;  // tells this store's slots apart in threads' last-used hints
+  std::unique_ptr<Connection[]> slots_;
   std::mutex mutex_;
   std::condition_variable freed_;
-  std::vector<std::unique_ptr<Connection>> connections_;  // every connection, for its life
-  std::vector<Connection*> idle_;
+  std::atomic<int> waiters_{0};
   // Incremented whenever a connection is found lost: the server may have gone away for
   // every connection, so idle ones opened before are rebuilt on their next lease instead of
   // failing one more call each.
