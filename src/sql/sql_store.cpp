@@ -173,8 +173,13 @@ constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 
 }  // namespace
 
+void Connection::clear_statements() noexcept {
+  last = nullptr;
+  cache.clear();
+}
+
 void Connection::reset() noexcept {
-  cache.clear();  // first: statements refer to the session
+  clear_statements();  // first: statements refer to the session
   session.reset();
 }
 
@@ -344,13 +349,18 @@ Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
   // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
   // Finalising the cached statements ends it; they are prepared again on next use.
   // (PostgreSQL has no such state; dropping its statements would cost a DEALLOCATE each.)
-  if (dialect_ == Dialect::sqlite) c.cache.clear();
+  if (dialect_ == Dialect::sqlite) c.clear_statements();
   return std::move(t.error);
 }
 
 Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint64_t columns) {
   const Connection::Key key{&table, op, columns};
-  if (auto it = c.cache.find(key); it != c.cache.end()) return *it->second;
+  if (c.last != nullptr && c.last_key == key) return *c.last;
+  if (auto it = c.cache.find(key); it != c.cache.end()) {
+    c.last_key = key;
+    c.last = it->second.get();
+    return *c.last;
+  }
 
   std::string text;
   std::vector<std::size_t> in;   // column of each placeholder
@@ -417,7 +427,9 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   p->statement.alloc();
   p->statement.prepare(text);
   p->statement.define_and_bind();
-  return *c.cache.emplace(key, std::move(p)).first->second;
+  c.last_key = key;
+  c.last = c.cache.emplace(key, std::move(p)).first->second.get();
+  return *c.last;
 }
 
 Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key) {
@@ -481,8 +493,10 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
   try {
     if (mask == 0) return probe(c, table, key, expected, true);
     Prepared& p = prepared(c, table, Op::update, mask);
+    const bool single = changes.size() == 1;
     for (const Assignment& a : changes) {
-      if (!set_slot(p.in[rank(mask, a.column)], table.columns[a.column].type, a.value)) {
+      if (!set_slot(p.in[single ? 0 : rank(mask, a.column)], table.columns[a.column].type,
+                    a.value)) {
         return bad_value(table, a.column);
       }
     }
@@ -592,16 +606,27 @@ Result<void> SqlStore::control(Connection& c, Op op) {
   }
 }
 
+namespace {
+
+// Returns a leased connection to the pool when it goes out of scope.
+struct Lease {
+  SqlStore& store;
+  Connection* c;
+  ~Lease() { store.release(c); }
+};
+
+}  // namespace
+
 template <class T, class F>
 Result<T> with_connection(SqlStore& store, F&& f) {
   Connection* c = store.ready_lease();
   if (c == nullptr) {
-    OPTIMIST_TRY(leased, store.acquire());
-    c = leased;
+    auto leased = store.acquire();
+    if (!leased) return std::move(leased).error();
+    c = leased.value();
   }
-  Result<T> r = f(*c);
-  store.release(c);
-  return r;
+  const Lease lease{store, c};
+  return f(*c);  // a prvalue: no copy of the Result (and of its Error) on the way out
 }
 
 Result<Row> SqlStore::do_get(const Table& table, std::int64_t key) {

@@ -91,6 +91,10 @@ struct Connection {
 
   std::unique_ptr<soci::session> session;
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
+  // The statement used last, checked before the map: a service repeating one operation
+  // skips the hashing.
+  Key last_key{nullptr, Op::get, 0};
+  Prepared* last = nullptr;
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;  ///< rebuild before the next use
   std::uint64_t generation = 0;  ///< the store's loss count when this session was opened
@@ -98,6 +102,8 @@ struct Connection {
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).
   void reset() noexcept;
+  /// Drops every cached statement (they are prepared again on next use).
+  void clear_statements() noexcept;
 };
 
 class SqlTransaction;
