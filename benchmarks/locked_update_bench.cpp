@@ -10,6 +10,9 @@
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -18,9 +21,6 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
-#include <soci/sqlite3/soci-sqlite3.h>
 #include <string>
 #include <vector>
 
@@ -31,8 +31,8 @@ namespace {
 using app::Address;
 
 struct Target {
-  std::string name;     // e.g. "sqlite_memory"
-  std::string url;      // for optimist::open
+  std::string name;  // e.g. "sqlite_memory"
+  std::string url;   // for optimist::open
   // Opens the raw SOCI session on the same database, configured as optimist configures its
   // own connections.
   std::function<std::unique_ptr<soci::session>()> raw_session;
@@ -91,8 +91,9 @@ void raw_update(benchmark::State& state, const Target& target) {
   std::string county;
   long long version = 1;
   soci::statement update =
-      (session->prepare << R"(UPDATE "addresses" SET "county" = :county, "version" = "version" + 1 )"
-                           R"(WHERE "id" = :id AND "version" = :version)",
+      (session->prepare
+           << R"(UPDATE "addresses" SET "county" = :county, "version" = "version" + 1 )"
+              R"(WHERE "id" = :id AND "version" = :version)",
        soci::use(county), soci::use(id), soci::use(version));
   std::size_t i = 0;
   for (auto _ : state) {
@@ -150,7 +151,8 @@ std::string keyword_form(const std::string& uri) {
 }
 
 std::string temp_file(const char* name) {
-  return (std::filesystem::temp_directory_path() / fmt::format("optimist-bench-{}-{}", ::getpid(), name))
+  return (std::filesystem::temp_directory_path() /
+          fmt::format("optimist-bench-{}-{}", ::getpid(), name))
       .string();
 }
 
@@ -172,8 +174,8 @@ int main(int argc, char** argv) {
       fmt::format("file:optimist_bench_{}?mode=memory&cache=shared", ::getpid());
   targets.push_back({"sqlite_memory", "sqlite::memory:",
                      [memory_name] {
-                       auto s = std::make_unique<soci::session>(soci::sqlite3,
-                                                                "dbname=" + memory_name);
+                       auto s =
+                           std::make_unique<soci::session>(soci::sqlite3, "dbname=" + memory_name);
                        run_statement(*s, "PRAGMA busy_timeout = 5000");
                        return s;
                      },
@@ -191,12 +193,10 @@ int main(int argc, char** argv) {
                      ""});
   if (const char* pg = std::getenv("OPTIMIST_BENCH_POSTGRES_URL"); pg != nullptr && *pg != '\0') {
     const std::string url = pg;
-    targets.push_back({"postgresql", url,
-                       [url] {
-                         return std::make_unique<soci::session>(soci::postgresql,
-                                                                keyword_form(url));
-                       },
-                       "", true});
+    targets.push_back(
+        {"postgresql", url,
+         [url] { return std::make_unique<soci::session>(soci::postgresql, keyword_form(url)); }, "",
+         true});
   }
 
   for (const Target& t : targets) {

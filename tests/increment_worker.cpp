@@ -10,10 +10,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optimist/optimist.hpp>
 #include <string>
 #include <vector>
-
-#include <optimist/optimist.hpp>
 
 #include "support/tally.hpp"
 

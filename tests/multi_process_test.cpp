@@ -8,10 +8,9 @@
 
 #include <fstream>
 #include <map>
+#include <optimist/optimist.hpp>
 #include <string>
 #include <vector>
-
-#include <optimist/optimist.hpp>
 
 #include "support/sql_databases.hpp"
 #include "support/tally.hpp"

@@ -2,11 +2,10 @@
 // Error translation of the SQL stores: each database failure becomes its documented kind.
 #include <gtest/gtest.h>
 
+#include <optimist/optimist.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <optimist/optimist.hpp>
 
 #include "support/sql_databases.hpp"
 #include "support/tally.hpp"

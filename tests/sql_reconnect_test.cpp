@@ -4,9 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 #include "support/sql_databases.hpp"
 #include "support/tally.hpp"

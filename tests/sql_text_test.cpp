@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Golden SQL: the exact text each dialect runs, asserted without a database.
+#include "sql/sql_text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <array>
 
 #include "resources/address.hpp"
-#include "sql/sql_text.hpp"
 
 namespace {
 
@@ -31,9 +32,12 @@ optimist::Table accounts() {
   optimist::Table t;
   t.resource = "Account";
   t.name = "accounts";
-  t.columns = {column("id", T::integer),      column("version", T::integer),
-               column("email", T::text, false, true), column("balance", T::real),
-               column("active", T::boolean),  column("nickname", T::text, true),
+  t.columns = {column("id", T::integer),
+               column("version", T::integer),
+               column("email", T::text, false, true),
+               column("balance", T::real),
+               column("active", T::boolean),
+               column("nickname", T::text, true),
                column("logins", T::integer)};
   return t;
 }
@@ -86,8 +90,7 @@ TEST_P(SqlText, IncrementReturnsTheWholeRow) {
             R"(RETURNING "id", "version", "email", "balance", "active", "nickname", "logins")");
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, SqlText,
-                         ::testing::Values(Dialect::sqlite, Dialect::postgresql),
+INSTANTIATE_TEST_SUITE_P(Dialects, SqlText, ::testing::Values(Dialect::sqlite, Dialect::postgresql),
                          [](const auto& info) {
                            return info.param == Dialect::sqlite ? "Sqlite" : "Postgres";
                          });

@@ -2,10 +2,9 @@
 // PostgreSQL connections: URLs become a libpq keyword string, with bounded timeouts.
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
 
 #include <charconv>
-
-#include <soci/postgresql/soci-postgresql.h>
 
 #include "postgresql/backend.hpp"
 
@@ -82,8 +81,8 @@ Result<Keywords> parse_keywords(std::string_view s) {
 Result<Keywords> parse_uri(std::string_view rest) {
   Keywords out;
   const auto question = rest.find('?');
-  std::string_view query = question == std::string_view::npos ? std::string_view{}
-                                                                : rest.substr(question + 1);
+  std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
   rest = rest.substr(0, question);
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
@@ -164,9 +163,7 @@ class PostgresConnector final : public sql::Connector {
         password_(std::move(password)),
         statement_timeout_(statement_timeout) {}
 
-  [[nodiscard]] sql::Dialect dialect() const noexcept override {
-    return sql::Dialect::postgresql;
-  }
+  [[nodiscard]] sql::Dialect dialect() const noexcept override { return sql::Dialect::postgresql; }
   [[nodiscard]] std::string_view backend() const noexcept override { return "postgresql"; }
 
   [[nodiscard]] std::unique_ptr<soci::session> connect() const override {
@@ -175,10 +172,11 @@ class PostgresConnector final : public sql::Connector {
     // (static_cast: the session was made by the postgresql factory just above, and SOCI does
     // not export the backend's type information for a dynamic_cast.)
     auto* backend = static_cast<soci::postgresql_session_backend*>(s->get_backend());
-    PQsetNoticeProcessor(backend->conn_, [](void*, const char*) {}, nullptr);
+    PQsetNoticeProcessor(
+        backend->conn_, [](void*, const char*) {}, nullptr);
     if (statement_timeout_.count() > 0) {
-      soci::statement st = (s->prepare << fmt::format("SET statement_timeout = {}",
-                                                      statement_timeout_.count()));
+      soci::statement st =
+          (s->prepare << fmt::format("SET statement_timeout = {}", statement_timeout_.count()));
       st.execute(true);
     }
     return s;

@@ -186,7 +186,8 @@ void Connection::reset() noexcept {
 /// A transaction: one pinned connection from BEGIN to COMMIT or ROLLBACK.
 class SqlTransaction final : public Transaction {
  public:
-  SqlTransaction(SqlStore& store, Connection* c) : Transaction(store.logger()), store_(store), c_(c) {}
+  SqlTransaction(SqlStore& store, Connection* c)
+      : Transaction(store.logger()), store_(store), c_(c) {}
   ~SqlTransaction() override {
     if (c_ != nullptr) (void)finish(Op::rollback);
   }
@@ -322,8 +323,8 @@ Result<Connection*> SqlStore::acquire() {
 
 Connection* SqlStore::ready_lease() noexcept {
   Connection* c = try_lease();
-  if (c != nullptr && (c->broken || !c->session ||
-                       c->generation != losses_.load(std::memory_order_relaxed))) {
+  if (c != nullptr &&
+      (c->broken || !c->session || c->generation != losses_.load(std::memory_order_relaxed))) {
     release(c);
     return nullptr;
   }
@@ -363,8 +364,8 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   }
 
   std::string text;
-  std::vector<std::size_t> in;   // column of each placeholder
-  bool out_all = false;          // returns every column
+  std::vector<std::size_t> in;  // column of each placeholder
+  bool out_all = false;         // returns every column
   std::size_t out_one = no_column;
   const auto assigned = columns_of(columns);
   switch (op) {
@@ -729,9 +730,9 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
     if (!stored.contains(col.name)) missing.push_back({col.name, FieldReason::missing_column});
   }
   if (missing.empty()) return ok();
-  Error e = make_error(ErrorKind::invalid_definition,
-                       fmt::format("the stored table {} lacks columns the definition needs",
-                                   table.name));
+  Error e =
+      make_error(ErrorKind::invalid_definition,
+                 fmt::format("the stored table {} lacks columns the definition needs", table.name));
   e.fields = std::move(missing);
   return e;
 }

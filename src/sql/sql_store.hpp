@@ -4,8 +4,10 @@
 // and how to translate errors. The SQL text lives in sql_text.
 #pragma once
 
-#include <chrono>
+#include <soci/soci.h>
+
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -13,8 +15,6 @@
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <soci/soci.h>
 
 #include "optimist/store.hpp"
 #include "sql/sql_text.hpp"
@@ -45,14 +45,22 @@ class Connector {
 
 /// Timing and sizing of a SQL store.
 struct PoolSettings {
-  std::size_t size = 4;                          ///< connections at most
-  std::chrono::milliseconds wait{5000};          ///< longest wait for a free connection
+  std::size_t size = 4;                  ///< connections at most
+  std::chrono::milliseconds wait{5000};  ///< longest wait for a free connection
 };
 
 /// The kinds of cached statements.
 enum class Op : std::uint8_t {
-  get, insert, update, destroy, probe, increment, increment_checked,
-  begin, commit, rollback  // transaction control, cached without a table
+  get,
+  insert,
+  update,
+  destroy,
+  probe,
+  increment,
+  increment_checked,
+  begin,
+  commit,
+  rollback  // transaction control, cached without a table
 };
 
 /// A value buffer bound to one placeholder or result column. A cached statement owns its
@@ -68,9 +76,9 @@ struct Slot {
 struct Prepared {
   explicit Prepared(soci::session& s) : statement(s) {}
   soci::statement statement;
-  std::vector<Slot> in;                 ///< one per placeholder, in placeholder order
-  std::vector<std::size_t> in_column;   ///< the column whose type each `in` slot has
-  std::vector<Slot> out;                ///< one per result column
+  std::vector<Slot> in;                ///< one per placeholder, in placeholder order
+  std::vector<std::size_t> in_column;  ///< the column whose type each `in` slot has
+  std::vector<Slot> out;               ///< one per result column
 };
 
 /// One pooled database connection and its statement cache. Used by one thread at a time.
@@ -84,7 +92,8 @@ struct Connection {
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept {
       auto h = std::hash<const void*>{}(k.table);
-      h ^= std::hash<std::uint64_t>{}(k.columns * 0x9E3779B97F4A7C15ULL + static_cast<unsigned>(k.op));
+      h ^= std::hash<std::uint64_t>{}(k.columns * 0x9E3779B97F4A7C15ULL +
+                                      static_cast<unsigned>(k.op));
       return h;
     }
   };
@@ -96,8 +105,8 @@ struct Connection {
   Key last_key{nullptr, Op::get, 0};
   Prepared* last = nullptr;
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
-  bool broken = false;  ///< rebuild before the next use
-  std::uint64_t generation = 0;  ///< the store's loss count when this session was opened
+  bool broken = false;              ///< rebuild before the next use
+  std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
 
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).
@@ -121,9 +130,7 @@ class SqlStore final : public Store {
            PoolSettings pool);
   ~SqlStore() override;
 
-  [[nodiscard]] std::string_view backend() const noexcept override {
-    return connector_->backend();
-  }
+  [[nodiscard]] std::string_view backend() const noexcept override { return connector_->backend(); }
 
   // The operations on one leased connection, shared by the store and its transactions.
   Result<Row> get_on(Connection& c, const Table& table, std::int64_t key);
@@ -153,8 +160,7 @@ class SqlStore final : public Store {
   Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                  std::int64_t expected_version,
                                  std::span<const Assignment> changes) override;
-  Result<Row> do_increment(const Table& table, std::int64_t key,
-                           std::span<const Increment> deltas,
+  Result<Row> do_increment(const Table& table, std::int64_t key, std::span<const Increment> deltas,
                            std::optional<std::int64_t> expected_version) override;
   Result<void> do_destroy(const Table& table, std::int64_t key,
                           std::int64_t expected_version) override;

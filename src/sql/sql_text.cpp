@@ -158,8 +158,7 @@ std::string version_probe(Dialect, const Table& t) {
   return out;
 }
 
-std::string increment(Dialect, const Table& t, std::span<const std::size_t> columns,
-                      bool checked) {
+std::string increment(Dialect, const Table& t, std::span<const std::size_t> columns, bool checked) {
   std::string out = "UPDATE ";
   quoted(out, t.name);
   out += " SET ";

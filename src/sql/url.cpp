@@ -21,8 +21,8 @@ Result<std::int64_t> number(const Parameter& p, std::int64_t min, std::int64_t m
   const char* end = p.value.data() + p.value.size();
   auto [ptr, ec] = std::from_chars(p.value.data(), end, n);
   if (ec != std::errc{} || ptr != end || n < min || n > max) {
-    return malformed_url(fmt::format("parameter {} needs a whole number from {} to {}", p.key,
-                                     min, max));
+    return malformed_url(
+        fmt::format("parameter {} needs a whole number from {} to {}", p.key, min, max));
   }
   return n;
 }

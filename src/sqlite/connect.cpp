@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // SQLite connections: a file in WAL mode, or a private in-memory database shared by the pool.
 #include <fmt/format.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
-#include <soci/sqlite3/soci-sqlite3.h>
 
 #include "sqlite/backend.hpp"
 
@@ -33,7 +33,8 @@ class SqliteConnector final : public sql::Connector {
       : memory_(memory), busy_timeout_(busy_timeout), synchronous_(synchronous) {
     // SOCI's connection string takes quoted values; quote only when needed.
     const bool plain = dbname.find_first_of(" \"'") == std::string::npos;
-    connect_string_ = plain ? fmt::format("dbname={}", dbname) : fmt::format("dbname=\"{}\"", dbname);
+    connect_string_ =
+        plain ? fmt::format("dbname={}", dbname) : fmt::format("dbname=\"{}\"", dbname);
   }
 
   /// Opens the connection that keeps an in-memory database alive while the store lives: a
@@ -120,8 +121,8 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
     if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
     dbname = std::move(decoded);
   }
-  auto connector =
-      std::make_unique<SqliteConnector>(std::move(dbname), memory, settings.busy_timeout, synchronous);
+  auto connector = std::make_unique<SqliteConnector>(std::move(dbname), memory,
+                                                     settings.busy_timeout, synchronous);
   try {
     connector->keep_alive();
   } catch (const soci::soci_error& e) {

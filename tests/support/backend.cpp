@@ -43,6 +43,8 @@ std::vector<Backend> backends() {
   };
 }
 
-bool must_not_skip() { return in_ci(); }
+bool must_not_skip() {
+  return in_ci();
+}
 
 }  // namespace optimist::testing

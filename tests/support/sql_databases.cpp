@@ -2,13 +2,13 @@
 #include "support/sql_databases.hpp"
 
 #include <fmt/format.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
-#include <soci/postgresql/soci-postgresql.h>
-#include <soci/soci.h>
 #include <stdexcept>
 #include <string_view>
 

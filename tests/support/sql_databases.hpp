@@ -35,13 +35,13 @@ class TempDir {
 
 /// In a test body: declares `std::string var` holding OPTIMIST_TEST_POSTGRES_URL; without it,
 /// fails the test under CI=true and skips it elsewhere.
-#define OPTIMIST_POSTGRES_URL_OR_SKIP(var)                                                   \
-  const auto var##_maybe = ::optimist::testing::postgres_url();                              \
-  if (!var##_maybe) {                                                                        \
-    if (::optimist::testing::in_ci()) {                                                      \
-      FAIL() << "CI=true but OPTIMIST_TEST_POSTGRES_URL is not set: run the tests through "  \
-                "scripts/with-postgres.sh";                                                  \
-    }                                                                                        \
+#define OPTIMIST_POSTGRES_URL_OR_SKIP(var)                                                      \
+  const auto var##_maybe = ::optimist::testing::postgres_url();                                 \
+  if (!var##_maybe) {                                                                           \
+    if (::optimist::testing::in_ci()) {                                                         \
+      FAIL() << "CI=true but OPTIMIST_TEST_POSTGRES_URL is not set: run the tests through "     \
+                "scripts/with-postgres.sh";                                                     \
+    }                                                                                           \
     GTEST_SKIP() << "OPTIMIST_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)"; \
-  }                                                                                          \
+  }                                                                                             \
   const std::string var = *var##_maybe

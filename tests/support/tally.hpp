@@ -4,9 +4,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 namespace test_app {
 
