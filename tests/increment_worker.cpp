@@ -3,6 +3,7 @@
 // rows, retried on stale_record (and on unavailable: a busy database), counting commits.
 //
 // usage: increment_worker URL OUTPUT ITERATIONS KEY...
+// With ITERATIONS 0 and no keys it only opens the store and creates the table if missing.
 // Writes "KEY COMMITS" lines to OUTPUT; exits 0 on success, 1 on usage errors, 2 when an
 // operation fails with another kind or retries do not end.
 #include <fmt/format.h>
@@ -29,7 +30,7 @@ bool retry(const optimist::Error& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 5) {
+  if (argc < 4 || (argc == 4 && std::strtol(argv[3], nullptr, 10) != 0)) {
     std::fputs("usage: increment_worker URL OUTPUT ITERATIONS KEY...\n", stderr);
     return 1;
   }

@@ -25,6 +25,34 @@ constexpr int processes = 4;
 constexpr int iterations = 500;  // per process
 constexpr int rows = 3;
 
+// Starts the worker with `args` (after the program name).
+pid_t spawn_worker(std::vector<std::string> args) {
+  args.insert(args.begin(), OPTIMIST_INCREMENT_WORKER);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  EXPECT_EQ(::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
+  return pid;
+}
+
+void expect_success(pid_t pid) {
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "a worker died";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "a worker failed (see its stderr above)";
+}
+
+// Every process creates the (missing) table at once: CREATE TABLE IF NOT EXISTS must not
+// fail in any of them.
+void expect_concurrent_schema_creation(const std::string& url, const std::filesystem::path& dir) {
+  std::vector<pid_t> children;
+  for (int p = 0; p < processes; ++p) {
+    children.push_back(spawn_worker({url, (dir / ("schema." + std::to_string(p))).string(), "0"}));
+  }
+  for (pid_t pid : children) expect_success(pid);
+}
+
 void expect_no_lost_updates(const std::string& url, const std::filesystem::path& dir) {
   auto store = optimist::open(url).value();
   auto tallies = optimist::Resource<Tally>::open(store).value();
@@ -37,22 +65,11 @@ void expect_no_lost_updates(const std::string& url, const std::filesystem::path&
   std::vector<std::string> outputs;
   for (int p = 0; p < processes; ++p) {
     outputs.push_back((dir / ("commits." + std::to_string(p))).string());
-    std::vector<std::string> args{OPTIMIST_INCREMENT_WORKER, url, outputs.back(),
-                                  std::to_string(iterations)};
+    std::vector<std::string> args{url, outputs.back(), std::to_string(iterations)};
     args.insert(args.end(), keys.begin(), keys.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    ASSERT_EQ(::posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ), 0);
-    children.push_back(pid);
+    children.push_back(spawn_worker(std::move(args)));
   }
-  for (pid_t pid : children) {
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status)) << "a worker died";
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "a worker failed (see its stderr above)";
-  }
+  for (pid_t pid : children) expect_success(pid);
 
   std::map<std::int64_t, std::int64_t> commits;
   std::int64_t total = 0;
@@ -75,13 +92,17 @@ void expect_no_lost_updates(const std::string& url, const std::filesystem::path&
 
 TEST(MultiProcessSqlite, ReadModifyWriteOnAWalFileLosesNoUpdate) {
   optimist::testing::TempDir dir;
-  expect_no_lost_updates("sqlite:" + (dir.path() / "tallies.db").string(), dir.path());
+  const std::string url = "sqlite:" + (dir.path() / "tallies.db").string();
+  expect_concurrent_schema_creation(url, dir.path());
+  expect_no_lost_updates(url, dir.path());
 }
 
 TEST(MultiProcessPostgres, ReadModifyWriteLosesNoUpdate) {
-  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  OPTIMIST_POSTGRES_URL_OR_SKIP(base);
   optimist::testing::TempDir dir;
-  expect_no_lost_updates(optimist::testing::fresh_postgres_url(url), dir.path());
+  const std::string url = optimist::testing::fresh_postgres_url(base);
+  expect_concurrent_schema_creation(url, dir.path());
+  expect_no_lost_updates(url, dir.path());
 }
 
 }  // namespace

@@ -123,6 +123,28 @@ TEST(SqliteErrors, BusyDatabaseIsUnavailable) {
   EXPECT_TRUE(other_tallies.update(fresh, set<&test_app::Tally::count>(3)));
 }
 
+TEST(PostgresErrors, LockWaitBeyondTheStatementTimeoutIsUnavailable) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(base);
+  const std::string url = optimist::testing::fresh_postgres_url(base);
+  auto holder = optimist::open(url).value();
+  auto tallies = optimist::Resource<test_app::Tally>::open(holder).value();
+  auto tally = tallies.create(set<&test_app::Tally::count>(1)).value();
+
+  auto impatient = optimist::open(url + "&statement_timeout=20").value();
+  auto impatient_tallies = optimist::Resource<test_app::Tally>::open(impatient).value();
+
+  auto transaction = holder->begin().value();
+  ASSERT_TRUE(tallies.in(*transaction).update(tally, set<&test_app::Tally::count>(2)));
+  // The row lock is held by the open transaction: the server cancels the waiting update.
+  EXPECT_EQ(kind_of(impatient_tallies.update(tally, set<&test_app::Tally::count>(3))),
+            "unavailable");
+  ASSERT_TRUE(transaction->commit());
+
+  auto fresh = impatient_tallies.get(tally.id).value();
+  EXPECT_EQ(fresh.count, 2);
+  EXPECT_TRUE(impatient_tallies.update(fresh, set<&test_app::Tally::count>(3)));
+}
+
 TEST(PostgresErrors, RefusedConnectionIsUnavailableAndHidesThePassword) {
   // Port 1 on the loopback: nothing listens there, so the connection is refused at once.
   auto r = optimist::open("postgresql://someone:hunter2secret@127.0.0.1:1/x?connect_timeout=2");
