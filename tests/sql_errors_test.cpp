@@ -123,6 +123,20 @@ TEST(SqliteErrors, BusyDatabaseIsUnavailable) {
   EXPECT_TRUE(other_tallies.update(fresh, set<&test_app::Tally::count>(3)));
 }
 
+TEST(SqliteErrors, EveryConnectionPinnedByTransactionsIsUnavailableAfterTheWait) {
+  // One pooled connection, waited for at most 10 ms.
+  auto store = optimist::open("sqlite::memory:?pool=1&busy_timeout=10").value();
+  auto tallies = optimist::Resource<test_app::Tally>::open(store).value();
+  auto tally = tallies.create(set<&test_app::Tally::count>(1)).value();
+
+  auto transaction = store->begin().value();
+  EXPECT_EQ(kind_of(tallies.get(tally.id)), "unavailable");
+  EXPECT_EQ(kind_of(store->begin()), "unavailable");
+  EXPECT_EQ(tallies.in(*transaction).get(tally.id).value().count, 1);
+  ASSERT_TRUE(transaction->rollback());
+  EXPECT_EQ(tallies.get(tally.id).value().count, 1);
+}
+
 TEST(PostgresErrors, LockWaitBeyondTheStatementTimeoutIsUnavailable) {
   OPTIMIST_POSTGRES_URL_OR_SKIP(base);
   const std::string url = optimist::testing::fresh_postgres_url(base);
