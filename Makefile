@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build test bench clean
+.PHONY: all deps build test test-asan test-tsan bench clean
 
 all: build
 
@@ -19,8 +19,26 @@ build: deps
 test: build
 	./scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) --output-on-failure -j$(JOBS)
 
+# The suite under AddressSanitizer + UndefinedBehaviorSanitizer, PostgreSQL included.
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTIMIST_SANITIZE=address,undefined \
+	  -DOPTIMIST_BUILD_BENCHMARKS=OFF -DOPTIMIST_BUILD_EXAMPLES=OFF
+	cmake --build build-asan -j$(JOBS) --target optimist_tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ./scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure -j$(JOBS) \
+	  -E '^(compile_fail|consumer)'
+
+# The suite under ThreadSanitizer, PostgreSQL included.
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTIMIST_SANITIZE=thread \
+	  -DOPTIMIST_BUILD_BENCHMARKS=OFF -DOPTIMIST_BUILD_EXAMPLES=OFF
+	cmake --build build-tsan -j$(JOBS) --target optimist_tests
+	TSAN_OPTIONS=halt_on_error=1 \
+	  ./scripts/with-postgres.sh ctest --test-dir build-tsan --output-on-failure -j$(JOBS) \
+	  -E '^(compile_fail|consumer)'
+
 bench: build
 	./$(BUILD_DIR)/examples/address_walkthrough
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan
