@@ -22,6 +22,19 @@ namespace {
 
 using namespace bench;
 
+/// `text` on one line: backends (libpq) report errors over several lines.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  std::string squeezed;
+  for (char c : text) {
+    if (c != ' ' || (!squeezed.empty() && squeezed.back() != ' ')) squeezed += c;
+  }
+  while (!squeezed.empty() && squeezed.back() == ' ') squeezed.pop_back();
+  return squeezed;
+}
+
 /// The runs of the invocation: every swept value for every strategy.
 std::vector<std::pair<Config, Strategy>> plan(const Config& config) {
   std::vector<std::pair<Config, Strategy>> runs;
@@ -85,7 +98,7 @@ int run(int argc, char** argv) {
     results.push_back(run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]));
     if (exit_code == 2) {
       progress.finish();
-      std::cerr << "optimist-bench: error: " << results.back().first_error << '\n';
+      std::cerr << "optimist-bench: error: " << one_line(results.back().first_error) << '\n';
       return 2;
     }
   }
@@ -100,7 +113,7 @@ int run(int argc, char** argv) {
                                    to_string(r.strategy), r.records, r.workers, r.processes,
                                    r.think_us);
     if (r.errors > 0) {
-      std::cerr << "optimist-bench: " << where << " failed: " << r.first_error << '\n';
+      std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
       status = 1;
     }
     if (r.lost_updates != 0) {
