@@ -96,15 +96,14 @@ class RawWorker final : public Worker {
         }
         if (think_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(think_us));
         new_value_ = value_ + 1;
+        out.window_ns += (Clock::now() - start) / std::chrono::nanoseconds(1);
         update_->execute(true);
         const bool committed = update_->get_affected_rows() == 1;
-        out.window_ns += (Clock::now() - start) / std::chrono::nanoseconds(1);
         if (committed) {
           out.committed = true;
           return out;
         }
       } catch (const soci::soci_error& e) {
-        out.window_ns += (Clock::now() - start) / std::chrono::nanoseconds(1);
         if (!is_transient(e)) {
           out.error = std::string("raw: ") + e.get_error_message();
           return out;

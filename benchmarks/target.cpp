@@ -58,8 +58,8 @@ class OptimistWorker final : public Worker {
     auto current = counters_.get(key);
     if (!current) return failed(out, current.error());
     think(think_us);
-    auto r = counters_.update(current.value(), set<&Counter::value>(current.value().value + 1));
     out.window_ns = ns_since(start);
+    auto r = counters_.update(current.value(), set<&Counter::value>(current.value().value + 1));
     if (r) {
       out.committed = true;
     } else if (!is_conflict(r.error())) {
@@ -75,9 +75,8 @@ class OptimistWorker final : public Worker {
       const auto start = Clock::now();
       OPTIMIST_TRY(current, counters_.get(key));
       think(think_us);
-      auto r = counters_.update(current, set<&Counter::value>(current.value + 1));
       out.window_ns += ns_since(start);
-      return r;
+      return counters_.update(current, set<&Counter::value>(current.value + 1));
     });
     out.attempts = result.attempts;
     if (result) {

@@ -18,7 +18,7 @@ namespace bench {
 struct OpOutcome {
   int attempts = 0;          ///< write attempts, each ending in a commit or a conflict
   bool committed = false;    ///< the increment is stored
-  std::int64_t window_ns = 0;  ///< summed over attempts: from the read to the write's end
+  std::int64_t window_ns = 0;  ///< summed over attempts: from the read's start to the write's
   std::string error;         ///< set when the operation failed for another reason
 };
 
