@@ -7,5 +7,6 @@
 #include "optimist/error.hpp"
 #include "optimist/resource.hpp"
 #include "optimist/result.hpp"
+#include "optimist/retry.hpp"
 #include "optimist/store.hpp"
 #include "optimist/table.hpp"
