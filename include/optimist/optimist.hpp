@@ -5,6 +5,7 @@
 #include "optimist/data_layer.hpp"
 #include "optimist/definition.hpp"
 #include "optimist/error.hpp"
+#include "optimist/events.hpp"
 #include "optimist/resource.hpp"
 #include "optimist/result.hpp"
 #include "optimist/store.hpp"
