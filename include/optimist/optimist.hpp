@@ -10,3 +10,4 @@
 #include "optimist/result.hpp"
 #include "optimist/store.hpp"
 #include "optimist/table.hpp"
+#include "optimist/unit.hpp"

@@ -20,6 +20,8 @@
 
 namespace optimist {
 
+class StepContext;
+
 namespace detail {
 
 /// The action Definition<T> declares under `using read = ...` (and so on), or void.
@@ -358,6 +360,7 @@ class Resource {
   [[nodiscard]] const std::shared_ptr<Store>& store() const noexcept { return store_; }
 
  private:
+  friend class StepContext;  // binds a Resource to a unit's transaction
   Resource(std::shared_ptr<Store> store, const Table* table)
       : store_(std::move(store)), data_(store_.get()), table_(table) {}
 
