@@ -18,6 +18,7 @@
 #include "resources/transfer.hpp"
 #include "support/backend.hpp"
 #include "support/matchers.hpp"
+#include "support/rendezvous.hpp"
 
 namespace {
 
@@ -307,6 +308,7 @@ TEST_P(UnitTest, ConcurrentTransfersConserveMoneyAndAreAllRecorded) {
   std::atomic<int> failures{0};
   std::atomic<int> retries{0};
   std::latch start{threads};
+  optimist::testing::Rendezvous rendezvous{threads, 50};
   std::vector<std::jthread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
@@ -315,17 +317,20 @@ TEST_P(UnitTest, ConcurrentTransfersConserveMoneyAndAreAllRecorded) {
       std::uniform_int_distribution<std::int64_t> amount(1, 100);
       start.arrive_and_wait();
       for (int i = 0; i < transfers_per_thread; ++i) {
-        const std::int64_t from = ids[static_cast<std::size_t>(pick(random))];
-        std::int64_t to = from;
+        // On rendezvous iterations every thread moves money between the same two accounts.
+        const bool meet = i % 50 == 0;
+        const std::int64_t from = meet ? ids[0] : ids[static_cast<std::size_t>(pick(random))];
+        std::int64_t to = meet ? ids[1] : from;
         while (to == from) to = ids[static_cast<std::size_t>(pick(random))];
         const std::int64_t value = amount(random);
-        while (true) {
+        for (int attempt = 0;; ++attempt) {
           auto a = accounts.get(from);
           auto b = accounts.get(to);
           if (!a || !b) {
             ++failures;
-            break;
+            return rendezvous.leave();
           }
+          rendezvous.between_read_and_write(i, attempt);
           auto r = transfer(a.value(), b.value(), value).run(store);
           if (r) {
             std::lock_guard lock(mutex);
@@ -335,7 +340,7 @@ TEST_P(UnitTest, ConcurrentTransfersConserveMoneyAndAreAllRecorded) {
           if (r.error().kind != ErrorKind::stale_record &&
               r.error().kind != ErrorKind::unavailable) {
             ++failures;
-            break;
+            return rendezvous.leave();
           }
           ++retries;
         }
