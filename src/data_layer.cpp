@@ -23,6 +23,21 @@ void annotate(Result<T>& r, const Table& table, std::string_view action,
   }
 }
 
+Event make_event(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
+                 std::int64_t version) {
+  return Event{.resource = table.resource,
+               .action = std::string(action),
+               .key_name = table.columns[table.primary_key].name,
+               .key = key,
+               .version = version,
+               .kind = kind};
+}
+
+std::int64_t version_in(const Table& table, const Row& row) {
+  const auto* v = std::get_if<std::int64_t>(&row[table.version]);
+  return v ? *v : 0;
+}
+
 template <class T>
 std::string_view outcome_of(const Result<T>& r) {
   return r ? std::string_view("ok") : r.error().kind.name;
@@ -45,6 +60,7 @@ Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view acti
                                        const Row& row) {
   auto r = do_insert(table, row);
   annotate(r, table, action, std::nullopt, std::nullopt);
+  if (r) written(table, action, EventKind::created, r.value(), version_in(table, row));
   if (logger_->should_log(spdlog::level::debug)) {
     logger_->debug("{}.{} insert key={} -> {}", table.resource, action, r ? r.value() : 0,
                    outcome_of(r));
@@ -57,6 +73,10 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
                                        std::span<const Assignment> changes) {
   auto r = do_update(table, key, expected_version, changes);
   annotate(r, table, action, key, expected_version);
+  // An update that changed nothing keeps its version: nothing happened to announce.
+  if (r && r.value() != expected_version) {
+    written(table, action, EventKind::updated, key, r.value());
+  }
   if (logger_->should_log(spdlog::level::debug)) {
     logger_->debug("{}.{} update key={} columns={} expected_version={} -> {} version={}",
                    table.resource, action, key, changes.size(), expected_version,
@@ -71,6 +91,7 @@ Result<Row> DataLayer::increment(const Table& table, std::string_view action, st
                                  std::optional<std::int64_t> expected_version) {
   auto r = do_increment(table, key, deltas, expected_version);
   annotate(r, table, action, key, expected_version);
+  if (r) written(table, action, EventKind::updated, key, version_in(table, r.value()));
   logger_->debug("{}.{} increment key={} columns={} expected_version={} -> {}", table.resource,
                  action, key, deltas.size(), expected_version.value_or(0), outcome_of(r));
   return r;
@@ -80,9 +101,23 @@ Result<void> DataLayer::destroy(const Table& table, std::string_view action, std
                                 std::int64_t expected_version) {
   auto r = do_destroy(table, key, expected_version);
   annotate(r, table, action, key, expected_version);
+  if (r) written(table, action, EventKind::destroyed, key, expected_version);
   logger_->debug("{}.{} destroy key={} expected_version={} -> {}", table.resource, action, key,
                  expected_version, outcome_of(r));
   return r;
+}
+
+void Store::written(const Table& table, std::string_view action, EventKind kind,
+                    std::int64_t key, std::int64_t version) {
+  // A write through the store is committed when its call returns: deliver now.
+  if (!events_->has_subscribers()) return;
+  events_->publish({make_event(table, action, kind, key, version)});
+}
+
+void Transaction::written(const Table& table, std::string_view action, EventKind kind,
+                          std::int64_t key, std::int64_t version) {
+  if (!events_ || !events_->has_subscribers()) return;
+  pending_.push_back(make_event(table, action, kind, key, version));
 }
 
 Result<void> Transaction::commit() {
@@ -90,12 +125,17 @@ Result<void> Transaction::commit() {
   active_ = false;
   auto r = do_commit();
   logger()->debug("transaction commit -> {}", outcome_of(r));
+  // Only now are the writes visible to others: a subscriber reading the record sees them.
+  std::vector<Event> events = std::move(pending_);
+  pending_.clear();
+  if (r && events_) events_->publish(events);
   return r;
 }
 
 Result<void> Transaction::rollback() {
   if (!active_) return make_error(ErrorKind::invalid, "the transaction is already finished");
   active_ = false;
+  pending_.clear();
   auto r = do_rollback();
   logger()->debug("transaction rollback -> {}", outcome_of(r));
   return r;
@@ -103,6 +143,7 @@ Result<void> Transaction::rollback() {
 
 Result<std::unique_ptr<Transaction>> Store::begin() {
   auto r = do_begin();
+  if (r) r.value()->events_ = events_;
   logger()->debug("transaction begin -> {}", outcome_of(r));
   return r;
 }

@@ -12,6 +12,7 @@
 #include "resources/counter.hpp"
 #include "support/backend.hpp"
 #include "support/matchers.hpp"
+#include "support/rendezvous.hpp"
 
 namespace {
 
@@ -34,17 +35,19 @@ TEST_P(ConcurrencyTest, ReadModifyWriteWithRetryLosesNoIncrement) {
   std::atomic<std::int64_t> conflicts{0};
   std::atomic<std::int64_t> failures{0};
   std::latch start{threads};
+  optimist::testing::Rendezvous rendezvous{threads, 1000};
   std::vector<std::jthread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       start.arrive_and_wait();
       for (int i = 0; i < iterations; ++i) {
-        while (true) {
+        for (int attempt = 0;; ++attempt) {
           auto current = counters.get(counter.id);
           if (!current) {
             ++failures;
-            break;
+            return rendezvous.leave();
           }
+          rendezvous.between_read_and_write(i, attempt);
           auto r = counters.update(current.value(),
                                    set<&Counter::value>(current.value().value + 1));
           if (r) {
@@ -55,7 +58,7 @@ TEST_P(ConcurrencyTest, ReadModifyWriteWithRetryLosesNoIncrement) {
             ++conflicts;
           } else if (r.error().kind != ErrorKind::unavailable) {
             ++failures;
-            break;
+            return rendezvous.leave();
           }
         }
       }

@@ -102,7 +102,8 @@ TEST(SqlTextSqlite, CreateTable) {
   EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, accounts()),
             R"(CREATE TABLE IF NOT EXISTS "accounts" ("id" INTEGER PRIMARY KEY, )"
             R"("version" INTEGER NOT NULL, "email" TEXT NOT NULL UNIQUE, "balance" REAL NOT NULL, )"
-            R"("active" INTEGER NOT NULL, "nickname" TEXT, "logins" INTEGER NOT NULL))");
+            R"("active" INTEGER NOT NULL, "nickname" TEXT, "logins" INTEGER NOT NULL )"
+            R"(CONSTRAINT "logins" CHECK (typeof("logins") = 'integer')))");
 }
 
 TEST(SqlTextPostgres, CreateTable) {

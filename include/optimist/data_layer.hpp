@@ -9,6 +9,7 @@
 
 #include <spdlog/logger.h>
 
+#include "optimist/events.hpp"
 #include "optimist/table.hpp"
 
 namespace optimist {
@@ -22,6 +23,10 @@ namespace optimist {
 ///
 /// `action` names the resource action on whose behalf the call runs (e.g. "update"); it
 /// is used for logs and errors only.
+///
+/// Every successful write that creates a record, changes one (a new version) or destroys one
+/// also produces an Event for the store's notifier (Store::events()): published at once by a
+/// Store, held back until commit by a Transaction. Backends need no code for this.
 ///
 /// Thread safety: a Store may be used from many threads at once; a Transaction belongs to
 /// the thread that uses it.
@@ -80,6 +85,13 @@ class DataLayer {
                                   std::int64_t expected_version) = 0;
 
  private:
+  friend class Store;
+  friend class Transaction;
+  /// Called by the public calls after each successful write. Store and Transaction
+  /// implement it (finally): backends never do.
+  virtual void written(const Table& table, std::string_view action, EventKind kind,
+                       std::int64_t key, std::int64_t version) = 0;
+
   std::shared_ptr<spdlog::logger> logger_;
 };
 

@@ -194,4 +194,51 @@ constexpr Change<M> set(V&& value) {
   return Change<M>{detail::value_t<M>(std::forward<V>(value))};
 }
 
+namespace detail {
+template <class V>
+inline constexpr bool is_numeric_attribute =
+    (std::is_integral_v<V> && !std::is_same_v<V, bool>) || std::is_floating_point_v<V>;
+/// The type of an amount added to a V: std::int64_t for integers, double otherwise.
+template <class V>
+using amount_t = std::conditional_t<std::is_floating_point_v<V>, double, std::int64_t>;
+}  // namespace detail
+
+/// An atomic change of a numeric attribute, for Resource<T>::change and change_locked:
+/// the data layer adds `amount` to the stored value in place (`points = points + 3`),
+/// without reading it first. Build it with increment<>() or decrement<>().
+template <auto M>
+struct Delta {
+  static constexpr auto member = M;
+  detail::amount_t<detail::value_t<M>> amount;
+};
+
+/// Builds a Delta that adds `n` to attribute M: increment<&Player::points>(3). A negative
+/// `n` subtracts. M must be a numeric (integer or floating-point, not optional) attribute.
+template <auto M, class N>
+constexpr Delta<M> increment(N n) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: increment<> takes a pointer to a data member, like "
+                "increment<&Player::points>(3)");
+  static_assert(detail::is_numeric_attribute<detail::value_t<M>>,
+                "optimist: only a numeric attribute (an integer or floating-point member, not "
+                "bool, text or optional) can be incremented");
+  static_assert(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>,
+                "optimist: the amount of an increment must be a number");
+  return Delta<M>{static_cast<detail::amount_t<detail::value_t<M>>>(n)};
+}
+
+/// Builds a Delta that subtracts `n` from attribute M: decrement<&Account::balance>(10).
+template <auto M, class N>
+constexpr Delta<M> decrement(N n) {
+  static_assert(detail::MemberTraits<decltype(M)>::valid,
+                "optimist: decrement<> takes a pointer to a data member, like "
+                "decrement<&Account::balance>(10)");
+  static_assert(detail::is_numeric_attribute<detail::value_t<M>>,
+                "optimist: only a numeric attribute (an integer or floating-point member, not "
+                "bool, text or optional) can be incremented");
+  static_assert(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>,
+                "optimist: the amount of an increment must be a number");
+  return Delta<M>{-static_cast<detail::amount_t<detail::value_t<M>>>(n)};
+}
+
 }  // namespace optimist

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -18,6 +19,8 @@
 #include "optimist/store.hpp"
 
 namespace optimist {
+
+class StepContext;
 
 namespace detail {
 
@@ -63,6 +66,11 @@ template <class C>
 struct IsChange : std::false_type {};
 template <auto M>
 struct IsChange<Change<M>> : std::true_type {};
+
+template <class D>
+struct IsDelta : std::false_type {};
+template <auto M>
+struct IsDelta<Delta<M>> : std::true_type {};
 
 
 /// Compile-time facts about resource T: its attributes and where key and version live.
@@ -283,6 +291,48 @@ class Resource {
                           record.*(S::version_member));
   }
 
+  /// Applies atomic changes (each an increment<&T::member>(n) or decrement<>(n) of an
+  /// attribute the update action accepts) to the stored record `key` in one data-layer step,
+  /// as `member = member + n`, without reading it first, and increments the version. It is
+  /// never stale: concurrent changes all land, and holders of older copies see a conflict on
+  /// their next locked update. Returns the record as stored right after the change (its new
+  /// version included), never the caller's copy.
+  /// Errors: not_found, invalid (the sum does not fit: out_of_range; nothing written),
+  /// unavailable, internal.
+  template <class Action = UpdateAction, class... Ds>
+  [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
+    return apply_deltas<Action, Ds...>(key, std::nullopt, deltas...);
+  }
+
+  /// change() on the stored record with `record`'s primary key; `record`'s version is not
+  /// checked (see change_locked).
+  template <class Action = UpdateAction, class... Ds>
+  [[nodiscard]] Result<T> change(const T& record, const Ds&... deltas) const {
+    return apply_deltas<Action, Ds...>(record.*(S::key_member), std::nullopt, deltas...);
+  }
+
+  /// change(), but only if the stored record is still at `record`'s version, checked in the
+  /// same data-layer step as the change.
+  /// Errors: stale_record (filter {version, record's version}, stored_version), not_found,
+  /// invalid (a version below 1, or the sum does not fit), unavailable, internal.
+  template <class Action = UpdateAction, class... Ds>
+  [[nodiscard]] Result<T> change_locked(const T& record, const Ds&... deltas) const {
+    OPTIMIST_TRYV(check_version<Action>(record));
+    return apply_deltas<Action, Ds...>(record.*(S::key_member),
+                                       std::int64_t{record.*(S::version_member)}, deltas...);
+  }
+
+  /// change(key, ...), throwing optimist::Exception on error.
+  template <class Action = UpdateAction, class... Ds>
+  T change_or_throw(std::int64_t key, const Ds&... deltas) const {
+    return change<Action>(key, deltas...).value();
+  }
+  /// change(record, ...), throwing optimist::Exception on error.
+  template <class Action = UpdateAction, class... Ds>
+  T change_or_throw(const T& record, const Ds&... deltas) const {
+    return change<Action>(record, deltas...).value();
+  }
+
   /// get(), throwing optimist::Exception on error.
   template <class Action = ReadAction>
   T get_or_throw(std::int64_t key) const {
@@ -310,6 +360,7 @@ class Resource {
   [[nodiscard]] const std::shared_ptr<Store>& store() const noexcept { return store_; }
 
  private:
+  friend class StepContext;  // binds a Resource to a unit's transaction
   Resource(std::shared_ptr<Store> store, const Table* table)
       : store_(std::move(store)), data_(store_.get()), table_(table) {}
 
@@ -341,6 +392,31 @@ class Resource {
                      ...),
                     "optimist: an action may not accept the primary key or the version");
     }(static_cast<typename Action::accepted*>(nullptr));
+  }
+
+  template <class Action, class... Ds>
+  Result<T> apply_deltas(std::int64_t key, std::optional<std::int64_t> expected,
+                         const Ds&... deltas) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
+    static_assert(Action::kind == ActionKind::update,
+                  "optimist: atomic changes need an Update action");
+    static_assert(sizeof...(Ds) > 0, "optimist: an atomic change needs at least one delta");
+    static_assert((detail::IsDelta<Ds>::value && ...),
+                  "optimist: pass atomic changes as optimist::increment<&T::member>(n) or "
+                  "decrement<&T::member>(n)");
+    static_assert((std::is_same_v<detail::owner_t<Ds::member>, T> && ...),
+                  "optimist: an atomic change names a member of another struct than this "
+                  "resource's");
+    static_assert((Action::template accepts<Ds::member> && ...),
+                  "optimist: the action does not accept an attribute being changed atomically; "
+                  "add it to the update action's accept list");
+    static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
+                  "optimist: the same attribute is changed more than once in one call");
+    check_accept_list<Action>();
+    const std::array<Increment, sizeof...(Ds)> increments{
+        Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
+    OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));
+    return S::from_row(*table_, std::move(row));
   }
 
   template <class Action>

@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "optimist/data_layer.hpp"
+#include "optimist/events.hpp"
 
 namespace optimist {
 
@@ -16,13 +18,15 @@ namespace optimist {
 /// Destroying an unfinished transaction rolls it back. Not thread-safe: one thread at a
 /// time. While a transaction is open, do not use its store from the same thread except
 /// through the transaction (a backend may refuse with `unavailable`, or wait for itself).
+/// The events of its writes are delivered only after a successful commit (see Events).
 class Transaction : public DataLayer {
  public:
-  /// Makes every write of the transaction durable and visible at once, and finishes it.
-  /// On error nothing was committed. Errors: unavailable, conflict, internal; invalid when
-  /// the transaction is already finished.
+  /// Makes every write of the transaction durable and visible at once, and finishes it;
+  /// then, on success, delivers the events of its writes in order, on this thread.
+  /// On error nothing was committed and no event is delivered. Errors: unavailable,
+  /// conflict, internal; invalid when the transaction is already finished.
   [[nodiscard]] Result<void> commit();
-  /// Discards every write of the transaction and finishes it.
+  /// Discards every write of the transaction and its events, and finishes it.
   /// Errors: unavailable, internal; invalid when the transaction is already finished.
   [[nodiscard]] Result<void> rollback();
   /// True until commit() or rollback() has been called.
@@ -34,7 +38,13 @@ class Transaction : public DataLayer {
   virtual Result<void> do_rollback() = 0;
 
  private:
+  friend class Store;
+  void written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
+               std::int64_t version) final;
+
   bool active_ = true;
+  std::shared_ptr<Events> events_;  // the store's notifier, set by Store::begin()
+  std::vector<Event> pending_;      // events of this transaction's writes, until commit
 };
 
 /// A data layer opened from a URL: the shared entry point of a service. Thread-safe: every
@@ -52,10 +62,20 @@ class Store : public DataLayer {
   /// The backend's name: "memory", "sqlite" or "postgresql".
   [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
 
+  /// The after-commit notifier of this store and of every transaction it begins.
+  /// Thread-safe.
+  [[nodiscard]] Events& events() const noexcept { return *events_; }
+
  protected:
   using DataLayer::DataLayer;
   virtual Result<std::unique_ptr<Transaction>> do_begin() = 0;
   virtual Result<void> do_ensure_schema(const Table& table) = 0;
+
+ private:
+  void written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
+               std::int64_t version) final;
+
+  std::shared_ptr<Events> events_ = std::make_shared<Events>(logger());
 };
 
 /// How to open a store. Settings given in the URL's query take precedence. Fields that do

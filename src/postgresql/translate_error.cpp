@@ -78,6 +78,12 @@ sql::Translated translate_error(const soci::soci_error& e, soci::session* sessio
     err.fields.push_back({quoted_after(message, "column"), FieldReason::required});
     return {std::move(err), false};
   }
+  if (state == "22003") {
+    // "bigint out of range" names no column; the SQL store fills it in from the statement.
+    Error err = make_error(ErrorKind::invalid);
+    err.fields.push_back({std::string(), FieldReason::out_of_range});
+    return {std::move(err), false};
+  }
   // Serialization failure, deadlock, lock not available, statement timeout: retry.
   if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
     return {make_error(ErrorKind::unavailable, primary_message(message, password)), false};

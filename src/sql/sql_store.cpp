@@ -557,7 +557,19 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     (void)stored;
     return make_error(ErrorKind::internal, "increment changed no row");
   } catch (const soci::soci_error& e) {
-    return fail(c, e);
+    Error error = fail(c, e);
+    // An overflow the database reported without naming the column: it is an incremented
+    // integer column (the first, when several are incremented at once).
+    for (FieldError& f : error.fields) {
+      if (!f.field.empty() || f.reason != FieldReason::out_of_range) continue;
+      for (const Increment& d : deltas) {
+        if (table.columns[d.column].type == ColumnType::integer) {
+          f.field = table.columns[d.column].name;
+          break;
+        }
+      }
+    }
+    return error;
   } catch (const std::exception& e) {
     return unexpected(e);
   }

@@ -83,6 +83,20 @@ std::string create_table(Dialect d, const Table& t) {
     out += type_name(d, c.type);
     if (!c.nullable || i == t.version) out += " NOT NULL";
     if (c.unique) out += " UNIQUE";
+    if (d == Dialect::sqlite && c.type == ColumnType::integer && i != t.version) {
+      // SQLite turns an integer that overflows into a REAL instead of failing; this check
+      // makes `c = c + n` past the 64-bit range fail (and name the column) as PostgreSQL does.
+      out += " CONSTRAINT ";
+      quoted(out, c.name);
+      out += " CHECK (";
+      if (c.nullable) {
+        quoted(out, c.name);
+        out += " IS NULL OR ";
+      }
+      out += "typeof(";
+      quoted(out, c.name);
+      out += ") = 'integer')";
+    }
   }
   out += ')';
   return out;

@@ -41,6 +41,12 @@ sql::Translated translate_error(const soci::soci_error& e, bool connecting) {
         err.constraint = column;
         return {std::move(err), false};
       }
+      if (message.find("CHECK") != std::string::npos) {
+        // The only checks optimist creates keep integer columns integral (see sql_text).
+        Error err = make_error(ErrorKind::invalid);
+        err.fields.push_back({column, FieldReason::out_of_range});
+        return {std::move(err), false};
+      }
       if (message.find("NOT NULL") != std::string::npos) {
         Error err = make_error(ErrorKind::invalid);
         err.fields.push_back({column, FieldReason::required});

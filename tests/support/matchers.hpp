@@ -27,6 +27,15 @@ void PrintTo(const Result<T>& r, std::ostream* os) {
   }
 }
 
+inline void PrintTo(const UnitResult& r, std::ostream* os) {
+  if (r) {
+    *os << "ok";
+  } else {
+    *os << "error " << r.error().kind.name << " at step '" << r.error().step
+        << "': " << r.error().message();
+  }
+}
+
 }  // namespace optimist
 
 namespace optimist::testing {

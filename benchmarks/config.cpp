@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+#include "config.hpp"
+
+#include <charconv>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+
+namespace bench {
+
+namespace {
+
+bool parse_double(const std::string& s, double& out) {
+  std::istringstream in(s);
+  in >> out;
+  return !s.empty() && in && in.eof();
+}
+
+bool parse_int(std::string_view s, std::int64_t& out) {
+  const auto* end = s.data() + s.size();
+  auto [p, ec] = std::from_chars(s.data(), end, out);
+  return !s.empty() && ec == std::errc{} && p == end;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(s);
+  while (std::getline(in, part, sep)) parts.push_back(part);
+  if (!s.empty() && s.back() == sep) parts.emplace_back();
+  return parts;
+}
+
+std::string parse_strategies(const std::vector<std::string>& given, std::vector<Strategy>& out) {
+  out.clear();
+  for (const auto& item : given) {
+    for (const auto& name : split(item, ',')) {
+      Strategy s;
+      if (name == "optimistic") {
+        s = Strategy::optimistic;
+      } else if (name == "retry") {
+        s = Strategy::retry;
+      } else if (name == "pessimistic") {
+        s = Strategy::pessimistic;
+      } else if (name == "atomic") {
+        s = Strategy::atomic;
+      } else if (name == "raw") {
+        s = Strategy::raw;
+      } else {
+        return "--strategy: unknown strategy '" + name +
+               "' (expected optimistic, retry, pessimistic, atomic or raw)";
+      }
+      if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(s);
+    }
+  }
+  if (out.empty()) return "--strategy: no strategy given";
+  return {};
+}
+
+std::string parse_sweep(const std::string& text, Config& config) {
+  const auto eq = text.find('=');
+  const std::string bad = "--sweep: expected records=1,10,... or workers=... or think-us=..., got '" +
+                          text + "'";
+  if (eq == std::string::npos) return bad;
+  const std::string name = text.substr(0, eq);
+  if (name == "records") {
+    config.sweep = SweepParameter::records;
+  } else if (name == "workers") {
+    config.sweep = SweepParameter::workers;
+  } else if (name == "think-us" || name == "think_us") {
+    config.sweep = SweepParameter::think_us;
+  } else {
+    return bad;
+  }
+  config.sweep_values.clear();
+  for (const auto& v : split(text.substr(eq + 1), ',')) {
+    std::int64_t n = 0;
+    const std::int64_t min = config.sweep == SweepParameter::think_us ? 0 : 1;
+    if (!parse_int(v, n) || n < min) {
+      return "--sweep: '" + v + "' is not an integer of at least " + std::to_string(min);
+    }
+    if (config.sweep == SweepParameter::workers && n > 1024) {
+      return "--sweep: at most 1024 workers";
+    }
+    config.sweep_values.push_back(n);
+  }
+  if (config.sweep_values.empty()) return bad;
+  return {};
+}
+
+}  // namespace
+
+std::string_view to_string(Strategy s) noexcept {
+  switch (s) {
+    case Strategy::optimistic: return "optimistic";
+    case Strategy::retry: return "retry";
+    case Strategy::pessimistic: return "pessimistic";
+    case Strategy::atomic: return "atomic";
+    case Strategy::raw: return "raw";
+  }
+  return "?";
+}
+
+std::string_view to_string(SweepParameter p) noexcept {
+  switch (p) {
+    case SweepParameter::none: return "";
+    case SweepParameter::records: return "records";
+    case SweepParameter::workers: return "workers";
+    case SweepParameter::think_us: return "think_us";
+  }
+  return "?";
+}
+
+std::string set_backend(Config& config, const std::string& url) {
+  config.backend = url;
+  if (url == "memory:") {
+    config.backend_kind = BackendKind::memory;
+  } else if (url.starts_with("sqlite:")) {
+    config.backend_kind = BackendKind::sqlite;
+    config.sqlite_path = url.substr(7);
+    if (config.sqlite_path.empty()) return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
+  } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+    config.backend_kind = BackendKind::postgresql;
+  } else {
+    return "--backend: unsupported URL '" + url +
+           "' (expected memory:, sqlite:PATH or postgresql://...)";
+  }
+  return {};
+}
+
+std::string parse_skew(const std::string& text, Skew& skew) {
+  skew = Skew{};
+  skew.text = text;
+  const auto parts = split(text, ':');
+  if (text == "uniform") return {};
+  if (parts.size() == 3 && parts[0] == "hot") {
+    skew.kind = Skew::Kind::hot;
+    if (!parse_double(parts[1], skew.hot_fraction_of_ops) || skew.hot_fraction_of_ops < 0 ||
+        skew.hot_fraction_of_ops > 1 || !parse_double(parts[2], skew.hot_fraction_of_rows) ||
+        skew.hot_fraction_of_rows <= 0 || skew.hot_fraction_of_rows > 1) {
+      return "--skew: hot:F:P needs 0 <= F <= 1 and 0 < P <= 1, got '" + text + "'";
+    }
+    return {};
+  }
+  if (parts.size() == 2 && parts[0] == "zipf") {
+    skew.kind = Skew::Kind::zipf;
+    if (!parse_double(parts[1], skew.zipf_exponent) || skew.zipf_exponent < 0 ||
+        skew.zipf_exponent > 10) {
+      return "--skew: zipf:S needs 0 <= S <= 10, got '" + text + "'";
+    }
+    return {};
+  }
+  return "--skew: expected uniform, hot:F:P or zipf:S, got '" + text + "'";
+}
+
+Parsed parse_command_line(int argc, char** argv) {
+  Config config;
+  CLI::App app{
+      "optimist-bench: how often do optimistic updates conflict at a given contention, and what "
+      "does that cost compared with locking? Every worker increments counters, one record per "
+      "operation.",
+      "optimist-bench"};
+  std::string backend;
+  std::string skew = "uniform";
+  std::string sweep;
+  std::vector<std::string> strategies;
+  std::int64_t ops = 0;
+  std::string child_keys;
+
+  app.add_option("--backend", backend,
+                 "memory:, sqlite:PATH or postgresql://... (default: an SQLite file in a fresh "
+                 "temporary directory)");
+  app.add_option("--records", config.records, "records (counters) to spread the updates over")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{100'000'000}))
+      ->capture_default_str();
+  app.add_option("--workers", config.workers, "worker threads per process")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--processes", config.processes,
+                 "processes, each with --workers threads (more than 1: SQL backends only)")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  auto* duration = app.add_option("--duration", config.duration_s, "seconds per run")
+                       ->check(CLI::Range(0.001, 86400.0))
+                       ->capture_default_str();
+  auto* ops_opt = app.add_option("--ops", ops, "operations per run, in all, instead of --duration")
+                      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
+  duration->excludes(ops_opt);
+  app.add_option("--skew", skew, "uniform | hot:F:P (a fraction F of operations on a fraction "
+                                 "P of the records) | zipf:S")
+      ->capture_default_str();
+  app.add_option("--think-us", config.think_us,
+                 "microseconds between reading a record and writing it back")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{10'000'000}))
+      ->capture_default_str();
+  app.add_option("--strategy", strategies,
+                 "optimistic, retry, pessimistic, atomic, raw; several comma-separated or "
+                 "repeated (default optimistic)");
+  app.add_option("--sweep", sweep,
+                 "run a series: records=1,10,100 or workers=1,2,4 or think-us=0,100");
+  app.add_option("--max-attempts", config.max_attempts, "retry and raw: attempts per operation")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  app.add_option("--json", config.json_file, "write one JSON record per run to FILE");
+  app.add_option("--csv", config.csv_file, "write one CSV row per run to FILE");
+  app.add_option("--plot", config.plot_file,
+                 "draw conflict rate and commits/s against the swept parameter with gnuplot "
+                 "(FILE.svg or FILE.png)");
+  app.add_flag("!--no-progress", config.progress, "never draw the progress bar");
+  // Hidden: the parent of a --processes run starts its workers with these.
+  app.add_flag("--child", config.child)->group("");
+  app.add_option("--child-keys", child_keys)->group("");
+  app.add_option("--child-index", config.child_index)->group("");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return {std::nullopt, 0};
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "optimist-bench: error: " << e.what() << '\n';
+    return {std::nullopt, 2};
+  }
+
+  auto fail = [](const std::string& message) {
+    std::cerr << "optimist-bench: error: " << message << '\n';
+    return Parsed{std::nullopt, 2};
+  };
+  if (ops_opt->count() > 0) config.ops = ops;
+  if (!strategies.empty()) {
+    if (auto e = parse_strategies(strategies, config.strategies); !e.empty()) return fail(e);
+  }
+  if (auto e = parse_skew(skew, config.skew); !e.empty()) return fail(e);
+  if (!sweep.empty()) {
+    if (auto e = parse_sweep(sweep, config); !e.empty()) return fail(e);
+  }
+  if (!backend.empty()) {
+    if (auto e = set_backend(config, backend); !e.empty()) return fail(e);
+  }
+  if (config.processes > 1 && config.backend_kind == BackendKind::memory) {
+    return fail("--processes above 1 needs a SQL backend (sqlite: or postgresql://): a memory: "
+                "store lives in one process");
+  }
+  if (!config.plot_file.empty() && !config.plot_file.ends_with(".svg") &&
+      !config.plot_file.ends_with(".png")) {
+    return fail("--plot: the file must end in .svg or .png");
+  }
+  if (config.child) {
+    for (const auto& k : split(child_keys, ',')) {
+      std::int64_t key = 0;
+      if (!parse_int(k, key)) return fail("--child-keys: not a key list");
+      config.child_keys.push_back(key);
+    }
+  }
+  return {std::move(config), 0};
+}
+
+}  // namespace bench

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+// optimist-bench's settings and how they are read from the command line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+/// How a workload picks the record each operation updates.
+struct Skew {
+  enum class Kind { uniform, hot, zipf };
+  Kind kind = Kind::uniform;
+  double hot_fraction_of_ops = 0;   ///< hot:F:P — F
+  double hot_fraction_of_rows = 0;  ///< hot:F:P — P
+  double zipf_exponent = 0;         ///< zipf:S — S
+  std::string text = "uniform";     ///< as given, for reports
+};
+
+/// The ways of incrementing a counter that optimist-bench compares.
+enum class Strategy { optimistic, retry, pessimistic, atomic, raw };
+
+[[nodiscard]] std::string_view to_string(Strategy s) noexcept;
+
+/// The kind of store a backend URL names.
+enum class BackendKind { memory, sqlite, postgresql };
+
+/// The parameter a sweep varies.
+enum class SweepParameter { none, records, workers, think_us };
+
+[[nodiscard]] std::string_view to_string(SweepParameter p) noexcept;
+
+/// Everything one invocation does.
+struct Config {
+  std::string backend;  ///< the URL; empty until resolved (then default SQLite file)
+  BackendKind backend_kind = BackendKind::sqlite;
+  std::string sqlite_path;  ///< sqlite: the file
+  std::int64_t records = 100;
+  int workers = 4;
+  int processes = 1;
+  double duration_s = 3.0;
+  std::optional<std::int64_t> ops;  ///< total operations per run, instead of a duration
+  Skew skew;
+  std::int64_t think_us = 0;
+  std::vector<Strategy> strategies{Strategy::optimistic};
+  SweepParameter sweep = SweepParameter::none;
+  std::vector<std::int64_t> sweep_values;
+  std::string json_file, csv_file, plot_file;
+  int max_attempts = 10;  ///< retry and raw: attempts per operation
+  bool progress = true;
+
+  // Hidden: set when this process is a worker of a --processes run.
+  bool child = false;
+  std::vector<std::int64_t> child_keys;  ///< the records' keys, chosen by the parent
+  int child_index = 0;
+};
+
+/// What parse_command_line() decided.
+struct Parsed {
+  std::optional<Config> config;  ///< set when the program should run
+  int exit_code = 0;             ///< otherwise: 0 after --help, 2 after a bad flag
+};
+
+/// Reads the command line. On a bad flag or value prints one line to stderr,
+/// "optimist-bench: error: ...", and returns exit code 2; --help prints the usage to stdout.
+[[nodiscard]] Parsed parse_command_line(int argc, char** argv);
+
+/// Parses a backend URL into `config` (memory:, sqlite:PATH, postgresql://...).
+/// Returns an error message, or an empty string when the URL is supported.
+[[nodiscard]] std::string set_backend(Config& config, const std::string& url);
+
+/// Parses uniform | hot:F:P | zipf:S. Returns an error message or an empty string.
+[[nodiscard]] std::string parse_skew(const std::string& text, Skew& skew);
+
+}  // namespace bench

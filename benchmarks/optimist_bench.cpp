@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+// optimist-bench: measures how often optimistic updates conflict at a given contention and
+// what each way of updating costs, on the user's own backend. See README, "Benchmark".
+//
+// Exit codes: 0 every run passed; 1 a run lost updates, failed or could not write its
+// output; 2 a bad flag or a backend that cannot be opened.
+#include <stdlib.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "config.hpp"
+#include "report.hpp"
+#include "run.hpp"
+
+namespace {
+
+using namespace bench;
+
+/// `text` on one line: backends (libpq) report errors over several lines.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  std::string squeezed;
+  for (char c : text) {
+    if (c != ' ' || (!squeezed.empty() && squeezed.back() != ' ')) squeezed += c;
+  }
+  while (!squeezed.empty() && squeezed.back() == ' ') squeezed.pop_back();
+  return squeezed;
+}
+
+/// The runs of the invocation: every swept value for every strategy.
+std::vector<std::pair<Config, Strategy>> plan(const Config& config) {
+  std::vector<std::pair<Config, Strategy>> runs;
+  const std::vector<std::int64_t> values =
+      config.sweep == SweepParameter::none ? std::vector<std::int64_t>{0} : config.sweep_values;
+  for (const auto v : values) {
+    Config c = config;
+    switch (config.sweep) {
+      case SweepParameter::records: c.records = v; break;
+      case SweepParameter::workers: c.workers = static_cast<int>(v); break;
+      case SweepParameter::think_us: c.think_us = v; break;
+      case SweepParameter::none: break;
+    }
+    for (const auto s : config.strategies) runs.emplace_back(c, s);
+  }
+  return runs;
+}
+
+/// A temporary directory removed when the program ends, for the default SQLite file.
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    std::error_code ec;
+    std::string pattern = (std::filesystem::temp_directory_path(ec) / "optimist-bench-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TemporaryDirectory() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+int run(int argc, char** argv) {
+  auto parsed = parse_command_line(argc, argv);
+  if (!parsed.config) return parsed.exit_code;
+  Config config = std::move(*parsed.config);
+  if (config.child) return run_child(config);
+
+  std::optional<TemporaryDirectory> scratch;
+  if (config.backend.empty()) {
+    scratch.emplace();
+    if (scratch->path().empty()) {
+      std::cerr << "optimist-bench: error: cannot create a temporary directory for SQLite\n";
+      return 2;
+    }
+    (void)set_backend(config, "sqlite:" + scratch->path() + "/bench.db");
+  }
+
+  const auto runs = plan(config);
+  Progress progress(config.progress, runs.size());
+  std::vector<RunResult> results;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    progress.begin_run(i);
+    int exit_code = 0;
+    results.push_back(run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]));
+    if (exit_code == 2) {
+      progress.finish();
+      std::cerr << "optimist-bench: error: " << one_line(results.back().first_error) << '\n';
+      return 2;
+    }
+  }
+  progress.finish();
+  print_table(stdout, results);
+  std::fflush(stdout);
+
+  int status = 0;
+  for (const auto& r : results) {
+    if (r.skipped) continue;
+    const auto where = fmt::format("{} records={} workers={} processes={} think_us={}",
+                                   to_string(r.strategy), r.records, r.workers, r.processes,
+                                   r.think_us);
+    if (r.errors > 0) {
+      std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
+      status = 1;
+    }
+    if (r.lost_updates != 0) {
+      std::cerr << "optimist-bench: LOST UPDATES: " << where << ": " << r.lost_updates
+                << " increments reported as committed are not in the store (or the versions "
+                   "do not match the commits)\n";
+      status = 1;
+    }
+    if (r.attempts != r.commits + r.conflicts) {
+      std::cerr << "optimist-bench: " << where << ": attempts != commits + conflicts\n";
+      status = 1;
+    }
+  }
+  auto report = [&](const std::string& error) {
+    if (error.empty()) return;
+    std::cerr << "optimist-bench: error: " << error << '\n';
+    status = 1;
+  };
+  if (!config.json_file.empty()) report(write_json(config.json_file, results));
+  if (!config.csv_file.empty()) report(write_csv(config.csv_file, results));
+  if (!config.plot_file.empty()) report(write_plot(config.plot_file, config.sweep, results));
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "optimist-bench: error: " << e.what() << '\n';
+    return 1;
+  }
+}

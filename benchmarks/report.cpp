@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+#include "report.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace bench {
+
+namespace {
+
+std::string csv_field(const nlohmann::ordered_json& v) {
+  if (!v.is_string()) return v.dump();
+  const auto s = v.get<std::string>();
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string quoted = "\"";
+  for (char c : s) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+std::int64_t x_of(const RunResult& r, SweepParameter sweep) {
+  switch (sweep) {
+    case SweepParameter::workers: return r.workers;
+    case SweepParameter::think_us: return r.think_us;
+    case SweepParameter::records:
+    case SweepParameter::none: break;
+  }
+  return r.records;
+}
+
+}  // namespace
+
+const std::vector<std::string>& record_keys() {
+  static const std::vector<std::string> keys{
+      "backend",   "strategy",     "records",       "workers",       "processes",
+      "skew",      "think_us",     "attempts",      "commits",       "conflicts",
+      "gave_up",   "conflict_rate", "commits_per_s", "p50_us",       "p99_us",
+      "lost_updates", "predicted_conflict_rate"};
+  return keys;
+}
+
+nlohmann::ordered_json to_json(const RunResult& r) {
+  nlohmann::ordered_json j;
+  j["backend"] = r.backend;
+  j["strategy"] = std::string(to_string(r.strategy));
+  j["records"] = r.records;
+  j["workers"] = r.workers;
+  j["processes"] = r.processes;
+  j["skew"] = r.skew;
+  j["think_us"] = r.think_us;
+  j["attempts"] = r.attempts;
+  j["commits"] = r.commits;
+  j["conflicts"] = r.conflicts;
+  j["gave_up"] = r.gave_up;
+  j["conflict_rate"] = r.conflict_rate();
+  j["commits_per_s"] = r.commits_per_s();
+  j["p50_us"] = r.latency.percentile(0.50) / 1000;
+  j["p99_us"] = r.latency.percentile(0.99) / 1000;
+  j["lost_updates"] = r.lost_updates;
+  j["predicted_conflict_rate"] = r.predicted_conflict_rate;
+  return j;
+}
+
+void print_table(std::FILE* out, const std::vector<RunResult>& runs) {
+  if (runs.empty()) return;
+  fmt::print(out, "backend: {}   skew: {}\n", runs.front().backend, runs.front().skew);
+  fmt::print(out, "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>12} {:>9} {:>9} {:>5}\n",
+             "strategy", "records", "workers", "procs", "think_us", "attempts", "commits",
+             "conflicts", "gave_up", "conflict%", "predict%", "commits/s", "p50_us", "p99_us",
+             "lost");
+  for (const RunResult& r : runs) {
+    if (r.skipped) {
+      fmt::print(out, "{:<12} {:>8} {:>7} {:>5} {:>8}  skipped: {}\n", to_string(r.strategy),
+                 r.records, r.workers, r.processes, r.think_us, r.note);
+      continue;
+    }
+    fmt::print(out,
+               "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9.2f} {:>9.2f} {:>12.0f} "
+               "{:>9.1f} {:>9.1f} {:>5}\n",
+               to_string(r.strategy), r.records, r.workers, r.processes, r.think_us, r.attempts,
+               r.commits, r.conflicts, r.gave_up, 100 * r.conflict_rate(),
+               100 * r.predicted_conflict_rate, r.commits_per_s(), r.latency.percentile(0.5) / 1000,
+               r.latency.percentile(0.99) / 1000, r.lost_updates);
+  }
+}
+
+std::string write_json(const std::string& file, const std::vector<RunResult>& runs) {
+  auto array = nlohmann::ordered_json::array();
+  for (const auto& r : runs) {
+    if (!r.skipped) array.push_back(to_json(r));
+  }
+  std::ofstream out(file);
+  out << array.dump(2) << '\n';
+  return out ? std::string() : "cannot write " + file;
+}
+
+std::string write_csv(const std::string& file, const std::vector<RunResult>& runs) {
+  std::ofstream out(file);
+  const auto& keys = record_keys();
+  for (std::size_t i = 0; i < keys.size(); ++i) out << (i ? "," : "") << keys[i];
+  out << '\n';
+  for (const auto& r : runs) {
+    if (r.skipped) continue;
+    const auto j = to_json(r);
+    for (std::size_t i = 0; i < keys.size(); ++i) out << (i ? "," : "") << csv_field(j[keys[i]]);
+    out << '\n';
+  }
+  return out ? std::string() : "cannot write " + file;
+}
+
+std::string write_plot(const std::string& file, SweepParameter sweep,
+                       const std::vector<RunResult>& runs) {
+  // strategy -> (x, conflict %, commits/s), in run order, sorted by x.
+  std::map<std::string, std::vector<std::tuple<std::int64_t, double, double>>> lines;
+  std::int64_t min_x = INT64_MAX, max_x = INT64_MIN;
+  for (const auto& r : runs) {
+    if (r.skipped) continue;
+    const auto x = x_of(r, sweep);
+    lines[std::string(to_string(r.strategy))].emplace_back(x, 100 * r.conflict_rate(), r.commits_per_s());
+    min_x = std::min(min_x, x);
+    max_x = std::max(max_x, x);
+  }
+  if (lines.empty()) return "nothing to plot: every run was skipped";
+  const std::string x_name =
+      sweep == SweepParameter::none ? "records" : std::string(to_string(sweep));
+  const bool png = file.ends_with(".png");
+
+  std::string script;
+  script += png ? "set terminal pngcairo size 1200,500 noenhanced\n"
+                : "set terminal svg size 1200,500 dynamic noenhanced\n";
+  script += fmt::format("set output '{}'\n", file);
+  for (auto& [name, points] : lines) {
+    std::sort(points.begin(), points.end());
+    script += fmt::format("$d_{} << EOD\n", name);
+    for (const auto& [x, rate, cps] : points) script += fmt::format("{} {} {}\n", x, rate, cps);
+    script += "EOD\n";
+  }
+  script += "set multiplot layout 1,2\nset grid\nset key top right\n";
+  if (min_x > 0 && max_x >= 100 * min_x) script += "set logscale x\n";
+  script += fmt::format("set xlabel '{}'\n", x_name);
+  auto plot_column = [&](int column) {
+    std::string cmd = "plot ";
+    bool first = true;
+    for (const auto& [name, points] : lines) {
+      cmd += fmt::format("{}$d_{} using 1:{} with linespoints lw 2 title '{}'", first ? "" : ", ",
+                         name, column, name);
+      first = false;
+    }
+    return cmd + "\n";
+  };
+  script += "set title 'conflict rate'\nset ylabel 'conflicts per attempt (%)'\nset yrange [0:*]\n";
+  script += plot_column(2);
+  script += "set title 'throughput'\nset ylabel 'commits/s'\nset yrange [0:*]\n";
+  script += plot_column(3);
+  script += "unset multiplot\n";
+
+  std::error_code ec;
+  const auto dir = std::filesystem::temp_directory_path(ec) /
+                   fmt::format("optimist-bench-plot-{}", ::getpid());
+  std::filesystem::create_directories(dir, ec);
+  const auto script_file = dir / "plot.gp";
+  {
+    std::ofstream out(script_file);
+    out << script;
+    if (!out) return "cannot write the gnuplot script in " + dir.string();
+  }
+  std::string gnuplot = "gnuplot";
+  std::string path = script_file.string();
+  char* argv[] = {gnuplot.data(), path.data(), nullptr};
+  pid_t pid = -1;
+  int status = 0;
+  const int rc = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ);
+  if (rc == 0) waitpid(pid, &status, 0);
+  std::filesystem::remove_all(dir, ec);
+  if (rc != 0) return "cannot run gnuplot (install gnuplot-nox)";
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "gnuplot failed to draw " + file;
+  return {};
+}
+
+}  // namespace bench

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// Units of work: building (name checks, composition) and running (checks, transaction,
+// steps, commit) in one place.
+#include "optimist/unit.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+namespace optimist {
+
+namespace {
+
+UnitError unit_error(std::string step, Error error, UnitResults completed) {
+  UnitError e;
+  static_cast<Error&>(e) = std::move(error);
+  e.step = std::move(step);
+  e.completed = std::move(completed);
+  return e;
+}
+
+Error name_error(const std::string& name) {
+  Error e = make_error(ErrorKind::invalid,
+                       name.empty() ? "a unit's steps need names"
+                                    : "a unit's step names must be unique");
+  e.fields.push_back({name, name.empty() ? FieldReason::required : FieldReason::duplicate_name});
+  return e;
+}
+
+}  // namespace
+
+std::string_view to_string(StepKind kind) noexcept {
+  switch (kind) {
+    case StepKind::check:
+      return "check";
+    case StepKind::create:
+      return "create";
+    case StepKind::update:
+      return "update";
+    case StepKind::destroy:
+      return "destroy";
+    case StepKind::change:
+      return "change";
+    case StepKind::custom:
+      return "custom";
+    case StepKind::merge:
+      return "merge";
+  }
+  return "custom";
+}
+
+std::vector<std::string> UnitResults::names() const {
+  std::vector<std::string> out;
+  out.reserve(entries_.size());
+  for (const auto& [name, value] : entries_) out.push_back(name);
+  return out;
+}
+
+const std::any* UnitResults::lookup(std::string_view name) const {
+  for (const auto& [n, value] : entries_) {
+    if (n == name) return &value;
+  }
+  return nullptr;
+}
+
+void UnitResults::missing(std::string_view name, bool wrong_type) {
+  Error e = make_error(ErrorKind::invalid, wrong_type
+                                               ? "the step's result has another type"
+                                               : "no step of that name has a result");
+  e.fields.push_back({std::string(name),
+                      wrong_type ? FieldReason::wrong_type : FieldReason::unknown_attribute});
+  throw Exception(std::move(e));
+}
+
+Unit& Unit::add(Step step) {
+  if (!error_) {
+    const bool repeated =
+        std::any_of(steps_.begin(), steps_.end(), [&](const Step& s) { return s.name == step.name; });
+    if (step.name.empty() || repeated) error_ = unit_error(step.name, name_error(step.name), {});
+  }
+  steps_.push_back(std::move(step));
+  return *this;
+}
+
+Unit& Unit::append(const Unit& other) {
+  if (other.error_ && !error_) error_ = other.error_;
+  for (const Step& s : other.steps_) add(s);
+  return *this;
+}
+
+Unit& Unit::prepend(const Unit& other) {
+  Unit combined = other;
+  combined.append(*this);
+  *this = std::move(combined);
+  return *this;
+}
+
+std::vector<StepInfo> Unit::steps() const {
+  std::vector<StepInfo> out;
+  out.reserve(steps_.size());
+  for (const Step& s : steps_) out.push_back({s.name, s.kind, s.resource});
+  return out;
+}
+
+Result<void> Unit::validate() const {
+  if (error_) return static_cast<const Error&>(*error_);
+  return ok();
+}
+
+Result<void> Unit::run_steps(const std::vector<Step>& steps, bool skip_checks,
+                             const std::shared_ptr<Store>& store, DataLayer& data,
+                             UnitResults& results, std::string& failed) const {
+  const bool in_transaction = &data != store.get();
+  for (const Step& step : steps) {
+    if (skip_checks && step.kind == StepKind::check) continue;
+    failed = step.name;
+    if (results.contains(step.name)) return name_error(step.name);  // from a merged unit
+    try {
+      if (step.kind == StepKind::merge) {
+        const Unit nested = step.expand(results);
+        OPTIMIST_TRYV(nested.validate());
+        OPTIMIST_TRYV(run_steps(nested.steps_, false, store, data, results, failed));
+        continue;
+      }
+      StepContext ctx(store, data, results, in_transaction);
+      std::any value;
+      OPTIMIST_TRYV(step.run(ctx, value));
+      results.entries_.emplace_back(step.name, std::move(value));
+    } catch (const Exception& e) {
+      return e.error();
+    }
+  }
+  return ok();
+}
+
+UnitResult Unit::run(const std::shared_ptr<Store>& store) const {
+  if (error_) return *error_;
+  UnitResults results;
+  std::string failed;
+
+  // Checks first, on the store: nothing is open, nothing written yet.
+  std::vector<Step> checks;
+  std::copy_if(steps_.begin(), steps_.end(), std::back_inserter(checks),
+               [](const Step& s) { return s.kind == StepKind::check; });
+  if (auto r = run_steps(checks, false, store, *store, results, failed); !r) {
+    return unit_error(failed, std::move(r).error(), std::move(results));
+  }
+
+  // Tables must exist before the transaction: a store may refuse schema work inside one.
+  std::set<const Table*> prepared;
+  for (const Step& step : steps_) {
+    if (step.kind == StepKind::check) continue;
+    for (const auto table_of : step.tables) {
+      const Result<Table>& table = table_of();
+      if (!table) return unit_error(step.name, table.error(), std::move(results));
+      if (!prepared.insert(&table.value()).second) continue;
+      if (auto r = store->ensure_schema(table.value()); !r) {
+        return unit_error(step.name, std::move(r).error(), std::move(results));
+      }
+    }
+  }
+
+  auto tx = store->begin();
+  if (!tx) return unit_error({}, std::move(tx).error(), std::move(results));
+  Transaction& transaction = *tx.value();
+  if (auto r = run_steps(steps_, true, store, transaction, results, failed); !r) {
+    if (auto rolled_back = transaction.rollback(); !rolled_back) {
+      store->logger()->warn("unit rollback after step {} failed: {}", failed, rolled_back.error());
+    }
+    return unit_error(failed, std::move(r).error(), std::move(results));
+  }
+  if (auto r = transaction.commit(); !r) {
+    return unit_error({}, std::move(r).error(), std::move(results));
+  }
+  return results;
+}
+
+}  // namespace optimist
