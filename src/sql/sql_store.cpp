@@ -175,7 +175,16 @@ constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 
 void Connection::clear_statements() noexcept {
   last = nullptr;
+  running = nullptr;
   cache.clear();
+}
+
+void Connection::drop_running() noexcept {
+  if (running == nullptr) return;
+  const Key key = *running;
+  running = nullptr;
+  last = nullptr;
+  cache.erase(key);
 }
 
 void Connection::reset() noexcept {
@@ -349,17 +358,26 @@ Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
   // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
   // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
   // Finalising the cached statements ends it; they are prepared again on next use.
-  // (PostgreSQL has no such state; dropping its statements would cost a DEALLOCATE each.)
-  if (dialect_ == Dialect::sqlite) c.clear_statements();
+  // PostgreSQL: SOCI 4.0.3 leaks the parameter buffers of an execution that threw unless the
+  // statement is destroyed, so the one that failed is dropped (and prepared again on next use).
+  if (dialect_ == Dialect::sqlite) {
+    c.clear_statements();
+  } else {
+    c.drop_running();
+  }
   return std::move(t.error);
 }
 
 Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint64_t columns) {
   const Connection::Key key{&table, op, columns};
-  if (c.last != nullptr && c.last_key == key) return *c.last;
+  if (c.last != nullptr && c.last_key == key) {
+    c.running = &c.last_key;
+    return *c.last;
+  }
   if (auto it = c.cache.find(key); it != c.cache.end()) {
     c.last_key = key;
     c.last = it->second.get();
+    c.running = &c.last_key;
     return *c.last;
   }
 
@@ -430,6 +448,7 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   p->statement.define_and_bind();
   c.last_key = key;
   c.last = c.cache.emplace(key, std::move(p)).first->second.get();
+  c.running = &c.last_key;
   return *c.last;
 }
 
@@ -600,6 +619,7 @@ Result<void> SqlStore::control(Connection& c, Op op) {
   try {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
     const Connection::Key key{nullptr, op, 0};
+    c.running = nullptr;  // no parameters: nothing to drop on failure
     auto it = c.cache.find(key);
     if (it == c.cache.end()) {
       auto p = std::make_unique<Prepared>(*c.session);
@@ -694,6 +714,7 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
 
 Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   std::set<std::string, std::less<>> stored;
+  c.running = nullptr;  // the statements below are not cached
   try {
     soci::session& s = *c.session;
     const bool pg = dialect_ == Dialect::postgresql;

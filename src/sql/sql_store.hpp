@@ -104,6 +104,7 @@ struct Connection {
   // skips the hashing.
   Key last_key{nullptr, Op::get, 0};
   Prepared* last = nullptr;
+  const Key* running = nullptr;     ///< the key of the statement handed out last
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;              ///< rebuild before the next use
   std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
@@ -113,6 +114,8 @@ struct Connection {
   void reset() noexcept;
   /// Drops every cached statement (they are prepared again on next use).
   void clear_statements() noexcept;
+  /// Drops the statement handed out last, if any.
+  void drop_running() noexcept;
 };
 
 class SqlTransaction;
