@@ -190,16 +190,15 @@ struct Backend {
 void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
 
 std::vector<Backend> backends() {
-  // The SQL store is not in this build yet: on SQL backends only the SOCI baseline runs.
-  // Once it is, add optimistic,retry,pessimistic,atomic to the SQL entries.
+  constexpr const char* every = "optimistic,retry,pessimistic,atomic,raw";
   std::vector<Backend> all{
       {"Memory", {"--backend", "memory:"}, "optimistic,retry,pessimistic,atomic"},
-      {"Sqlite", {}, "raw"},  // the default: an SQLite file in a fresh temporary directory
-      {"SqliteProcesses", {}, "raw", 2},
+      {"Sqlite", {}, every},  // the default: an SQLite file in a fresh temporary directory
+      {"SqliteProcesses", {}, every, 2},
   };
   if (const char* url = std::getenv("OPTIMIST_TEST_POSTGRES_URL"); url && *url) {
-    all.push_back({"Postgres", {"--backend", url}, "raw"});
-    all.push_back({"PostgresProcesses", {"--backend", url}, "raw", 2});
+    all.push_back({"Postgres", {"--backend", url}, every});
+    all.push_back({"PostgresProcesses", {"--backend", url}, every, 2});
   }
   return all;
 }
