@@ -15,6 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/sql_databases.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -60,8 +62,12 @@ class BenchCli : public ::testing::Test {
 
   Ran run(const std::vector<std::string>& args) const {
     std::string cmd = quote(OPTIMIST_BENCH_EXE) + " --no-progress";
-    for (const auto& a : args) cmd += " " + quote(a);
-    cmd += " 2>" + quote((dir / "stderr").string());
+    for (const auto& a : args) {
+      cmd += ' ';  // not `" " + quote(a)`: GCC 12 reports a false -Wrestrict on that at -O2
+      cmd += quote(a);
+    }
+    cmd += " 2>";
+    cmd += quote((dir / "stderr").string());
     Ran r;
     FILE* p = ::popen(cmd.c_str(), "r");
     if (p == nullptr) return r;
@@ -185,6 +191,7 @@ struct Backend {
   std::vector<std::string> args;  ///< how to select it
   std::string strategies;         ///< what runs there in this build
   int processes = 1;
+  bool postgres = false;  ///< `--backend` is OPTIMIST_TEST_POSTGRES_URL, read when the test runs
 };
 
 void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
@@ -196,10 +203,9 @@ std::vector<Backend> backends() {
       {"Sqlite", {}, every},  // the default: an SQLite file in a fresh temporary directory
       {"SqliteProcesses", {}, every, 2},
   };
-  if (const char* url = std::getenv("OPTIMIST_TEST_POSTGRES_URL"); url && *url) {
-    all.push_back({"Postgres", {"--backend", url}, every});
-    all.push_back({"PostgresProcesses", {"--backend", url}, every, 2});
-  }
+  // Listed even without a server, so that a missing one fails under CI instead of vanishing.
+  all.push_back({"Postgres", {}, every, 1, true});
+  all.push_back({"PostgresProcesses", {}, every, 2, true});
   return all;
 }
 
@@ -209,6 +215,10 @@ TEST_P(BenchRun, LosesNoUpdateAndTheCountsAddUp) {
   const auto json = dir / "r.json";
   constexpr int ops = 600;
   std::vector<std::string> args = GetParam().args;
+  if (GetParam().postgres) {
+    OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+    args = {"--backend", url};
+  }
   args.insert(args.end(), {"--strategy", GetParam().strategies, "--records", "3", "--workers",
                            "3", "--processes", std::to_string(GetParam().processes), "--ops",
                            std::to_string(ops), "--json", json.string()});
@@ -243,13 +253,5 @@ TEST_P(BenchRun, LosesNoUpdateAndTheCountsAddUp) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, BenchRun, ::testing::ValuesIn(backends()),
                          [](const auto& info) { return info.param.name; });
-
-TEST(BenchBackends, PostgresIsConfiguredUnderCi) {
-  const char* ci = std::getenv("CI");
-  if (ci == nullptr || std::string(ci) != "true") return;
-  const char* url = std::getenv("OPTIMIST_TEST_POSTGRES_URL");
-  EXPECT_TRUE(url != nullptr && *url != '\0')
-      << "CI=true but OPTIMIST_TEST_POSTGRES_URL is not set: run under scripts/with-postgres.sh";
-}
 
 }  // namespace
