@@ -7,11 +7,9 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-# The main job's sweep. Until the SQL store is merged, optimist::open() does not accept
-# sqlite: URLs, so `make bench` runs the optimist strategies on memory: (raw is reported as
-# skipped there). Once it lands, set BENCH_BACKEND to empty: optimist-bench then uses its
-# default, an embedded SQLite file in a fresh temporary directory.
-BENCH_BACKEND ?= memory:
+# The main job's sweep. An empty BENCH_BACKEND uses optimist-bench's default: an embedded
+# SQLite file in a fresh temporary directory.
+BENCH_BACKEND ?=
 BENCH_FLAGS ?= --sweep records=1,10,100,1000 --strategy optimistic,retry,pessimistic,raw \
                --workers 4 --duration 2
 BENCH_RESULTS ?= bench-results

@@ -87,11 +87,9 @@ class OptimistWorker final : public Worker {
     return out;
   }
 
-  // Lock, read, think, write, commit. On memory: the store's transaction holds the store
-  // lock from begin to commit, the equivalent of a row lock (stronger: it locks every row).
-  // On the SQL store this becomes BEGIN IMMEDIATE (SQLite) or SELECT ... FOR UPDATE
-  // (PostgreSQL) once that store is merged and offers a locking read; the get() below is
-  // the one place to switch.
+  // Lock, read, think, write, commit: a locking read inside a transaction. PostgreSQL locks
+  // the row (SELECT ... FOR UPDATE); SQLite's BEGIN IMMEDIATE and the memory store's
+  // transaction already lock every other writer out until commit.
   OpOutcome locked(std::int64_t key, std::int64_t think_us) {
     OpOutcome out;
     out.attempts = 1;
@@ -99,7 +97,7 @@ class OptimistWorker final : public Worker {
     auto tx = counters_.store()->begin();
     if (!tx) return is_conflict(tx.error()) ? out : failed(out, tx.error());
     const auto in_tx = counters_.in(*tx.value());
-    auto current = in_tx.get(key);
+    auto current = in_tx.get_for_update(key);
     if (!current) return is_conflict(current.error()) ? out : failed(out, current.error());
     think(think_us);
     auto r = in_tx.update(current.value(), set<&Counter::value>(current.value().value + 1));

@@ -56,6 +56,15 @@ Result<Row> DataLayer::get(const Table& table, std::string_view action, std::int
   return r;
 }
 
+Result<Row> DataLayer::get_for_update(const Table& table, std::string_view action,
+                                      std::int64_t key) {
+  auto r = do_get_for_update(table, key);
+  annotate(r, table, action, key, std::nullopt);
+  logger_->debug("{}.{} get_for_update key={} -> {}", table.resource, action, key,
+                 outcome_of(r));
+  return r;
+}
+
 Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view action,
                                        const Row& row) {
   auto r = do_insert(table, row);

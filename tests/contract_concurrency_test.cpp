@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <latch>
 #include <thread>
@@ -72,6 +73,57 @@ TEST_P(ConcurrencyTest, ReadModifyWriteWithRetryLosesNoIncrement) {
   EXPECT_EQ(final.value, commits.load()) << "lost updates";
   EXPECT_EQ(final.version, 1 + commits.load());
   EXPECT_GT(conflicts.load(), 0) << "no contention was observed; the test proved nothing";
+}
+
+TEST_P(ConcurrencyTest, LockingReadsInsideTransactionsNeverSeeAStaleRecord) {
+  constexpr int threads = 4;
+  const int iterations = std::max(1, GetParam().iterations / 20);
+  const optimist::Resource<Counter> counters{store};
+  const Counter counter = counters.create_or_throw(set<&Counter::name>("locked"));
+
+  std::atomic<std::int64_t> commits{0};
+  std::atomic<std::int64_t> stale{0};
+  std::atomic<std::int64_t> failures{0};
+  std::latch start{threads};
+  std::vector<std::jthread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      start.arrive_and_wait();
+      for (int i = 0; i < iterations; ++i) {
+        while (true) {
+          auto tx = store->begin();
+          if (!tx) {
+            if (tx.error().kind == ErrorKind::unavailable) continue;
+            ++failures;
+            return;
+          }
+          const auto in_tx = counters.in(*tx.value());
+          auto current = in_tx.get_for_update(counter.id);
+          auto r = current ? in_tx.update(current.value(),
+                                          set<&Counter::value>(current.value().value + 1))
+                           : optimist::Result<Counter>(current.error());
+          auto done = r ? tx.value()->commit() : optimist::Result<void>(r.error());
+          if (done) {
+            ++commits;
+            break;
+          }
+          if (done.error().kind == ErrorKind::stale_record) ++stale;
+          if (done.error().kind != ErrorKind::unavailable) {
+            ++failures;
+            return;
+          }
+        }
+      }
+    });
+  }
+  workers.clear();
+
+  EXPECT_EQ(stale.load(), 0) << "a locking read let another writer in";
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(commits.load(), std::int64_t{threads} * iterations);
+  const Counter final = counters.get_or_throw(counter.id);
+  EXPECT_EQ(final.value, commits.load());
+  EXPECT_EQ(final.version, 1 + commits.load());
 }
 
 TEST_P(ConcurrencyTest, DestroyRacingUpdateHasExactlyOneWinnerAndNothingComesBack) {

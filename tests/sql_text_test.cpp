@@ -49,6 +49,14 @@ TEST_P(SqlText, Get) {
             R"(SELECT "id", "version", "state", "county" FROM "addresses" WHERE "id" = :id)");
 }
 
+TEST(SqlTextDialect, LockingReadIsForUpdateOnPostgresAndPlainOnSqlite) {
+  EXPECT_EQ(optimist::sql::select_row_for_update(Dialect::postgresql, addresses()),
+            R"(SELECT "id", "version", "state", "county" FROM "addresses" WHERE "id" = :id )"
+            R"(FOR UPDATE)");
+  EXPECT_EQ(optimist::sql::select_row_for_update(Dialect::sqlite, addresses()),
+            optimist::sql::select_row(Dialect::sqlite, addresses()));
+}
+
 TEST_P(SqlText, InsertBindsEveryColumnButTheKeyAndReturnsTheKey) {
   EXPECT_EQ(optimist::sql::insert_row(GetParam(), addresses()),
             R"(INSERT INTO "addresses" ("version", "state", "county") )"

@@ -39,6 +39,13 @@ class DataLayer {
   /// The row with primary key `key`. Errors: not_found, unavailable, internal.
   [[nodiscard]] Result<Row> get(const Table& table, std::string_view action, std::int64_t key);
 
+  /// As get(), and inside a transaction the row stays locked against other writers until
+  /// the transaction ends (PostgreSQL: `SELECT ... FOR UPDATE`; SQLite and the memory store
+  /// already lock writers out for the whole transaction). Outside a transaction it is get().
+  /// The pessimistic alternative to a locked update. Errors: not_found, unavailable, internal.
+  [[nodiscard]] Result<Row> get_for_update(const Table& table, std::string_view action,
+                                           std::int64_t key);
+
   /// Stores `row` as a new record and returns its assigned primary key; the value at the
   /// primary key column is ignored. Errors: conflict, unavailable, internal.
   [[nodiscard]] Result<std::int64_t> insert(const Table& table, std::string_view action,
@@ -74,6 +81,11 @@ class DataLayer {
   explicit DataLayer(std::shared_ptr<spdlog::logger> logger);
 
   virtual Result<Row> do_get(const Table& table, std::int64_t key) = 0;
+  /// The locking read; backends whose transactions already exclude other writers keep this
+  /// default, which is do_get().
+  virtual Result<Row> do_get_for_update(const Table& table, std::int64_t key) {
+    return do_get(table, key);
+  }
   virtual Result<std::int64_t> do_insert(const Table& table, const Row& row) = 0;
   virtual Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                          std::int64_t expected_version,

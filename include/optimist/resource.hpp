@@ -220,6 +220,17 @@ class Resource {
     return S::from_row(*table_, std::move(row));
   }
 
+  /// As get(); on a Resource bound to a transaction with in(), the record also stays locked
+  /// against other writers until the transaction ends (pessimistic locking).
+  /// Errors: not_found, unavailable, internal.
+  template <class Action = ReadAction>
+  [[nodiscard]] Result<T> get_for_update(std::int64_t key) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no read action");
+    static_assert(Action::kind == ActionKind::read, "optimist: get<> needs a Read action");
+    OPTIMIST_TRY(row, data_->get_for_update(*table_, Action::name, key));
+    return S::from_row(*table_, std::move(row));
+  }
+
   /// Creates a record from `changes` (each a set<&T::member>(value) the action accepts);
   /// attributes not set keep the struct's defaults; the store assigns the primary key and
   /// the version starts at its default. Returns the stored record.

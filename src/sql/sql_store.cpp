@@ -205,6 +205,9 @@ class SqlTransaction final : public Transaction {
   Result<Row> do_get(const Table& table, std::int64_t key) override {
     return store_.get_on(*c_, table, key);
   }
+  Result<Row> do_get_for_update(const Table& table, std::int64_t key) override {
+    return store_.get_on(*c_, table, key, /*lock=*/true);
+  }
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override {
     return store_.insert_on(*c_, table, row);
   }
@@ -389,7 +392,8 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   const auto assigned = columns_of(columns);
   switch (op) {
     case Op::get:
-      text = select_row(dialect_, table);
+    case Op::get_for_update:
+      text = op == Op::get ? select_row(dialect_, table) : select_row_for_update(dialect_, table);
       in = {table.primary_key};
       out_all = true;
       break;
@@ -453,9 +457,9 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   return *c.last;
 }
 
-Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key) {
+Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key, bool lock) {
   try {
-    Prepared& p = prepared(c, table, Op::get, 0);
+    Prepared& p = prepared(c, table, lock ? Op::get_for_update : Op::get, 0);
     p.in[0].integer = key;
     p.in[0].indicator = soci::i_ok;
     const bool found = p.statement.execute(true);

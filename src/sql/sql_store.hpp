@@ -52,6 +52,7 @@ struct PoolSettings {
 /// The kinds of cached statements.
 enum class Op : std::uint8_t {
   get,
+  get_for_update,
   insert,
   update,
   destroy,
@@ -136,7 +137,8 @@ class SqlStore final : public Store {
   [[nodiscard]] std::string_view backend() const noexcept override { return connector_->backend(); }
 
   // The operations on one leased connection, shared by the store and its transactions.
-  Result<Row> get_on(Connection& c, const Table& table, std::int64_t key);
+  /// With `lock`, the row stays locked until the transaction on `c` ends.
+  Result<Row> get_on(Connection& c, const Table& table, std::int64_t key, bool lock = false);
   Result<std::int64_t> insert_on(Connection& c, const Table& table, const Row& row);
   Result<std::int64_t> update_on(Connection& c, const Table& table, std::int64_t key,
                                  std::int64_t expected, std::span<const Assignment> changes);

@@ -117,6 +117,12 @@ std::string select_row(Dialect, const Table& t) {
   return out;
 }
 
+std::string select_row_for_update(Dialect d, const Table& t) {
+  std::string out = select_row(d, t);
+  if (d == Dialect::postgresql) out += " FOR UPDATE";
+  return out;
+}
+
 std::string insert_row(Dialect, const Table& t) {
   std::string out = "INSERT INTO ";
   quoted(out, t.name);

@@ -32,6 +32,11 @@ enum class Dialect { sqlite, postgresql };
 /// Every column of one row, in column order. Binds: key.
 [[nodiscard]] std::string select_row(Dialect d, const Table& t);
 
+/// As select_row, locking the row until the transaction ends: `FOR UPDATE` on PostgreSQL;
+/// on SQLite the plain select, since `BEGIN IMMEDIATE` already holds the write lock.
+/// Binds: key.
+[[nodiscard]] std::string select_row_for_update(Dialect d, const Table& t);
+
 /// Inserts every column but the key and returns the assigned key.
 /// Binds: each non-key column, in column order.
 [[nodiscard]] std::string insert_row(Dialect d, const Table& t);
