@@ -32,7 +32,7 @@ test: build
 test-asan: deps
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTIMIST_SANITIZE=address,undefined \
 	  -DOPTIMIST_BUILD_BENCHMARKS=OFF -DOPTIMIST_BUILD_EXAMPLES=OFF
-	cmake --build build-asan -j$(JOBS) --target optimist_tests
+	cmake --build build-asan -j$(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ./scripts/with-postgres.sh ctest --test-dir build-asan --output-on-failure -j$(JOBS) \
 	  -E '^(compile_fail|consumer)'
@@ -41,7 +41,7 @@ test-asan: deps
 test-tsan: deps
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTIMIST_SANITIZE=thread \
 	  -DOPTIMIST_BUILD_BENCHMARKS=OFF -DOPTIMIST_BUILD_EXAMPLES=OFF
-	cmake --build build-tsan -j$(JOBS) --target optimist_tests
+	cmake --build build-tsan -j$(JOBS)
 	TSAN_OPTIONS=halt_on_error=1 \
 	  ./scripts/with-postgres.sh ctest --test-dir build-tsan --output-on-failure -j$(JOBS) \
 	  -E '^(compile_fail|consumer)'

@@ -11,8 +11,14 @@ function(optimist_warnings target)
     if(type STREQUAL "INTERFACE_LIBRARY")
       set(scope INTERFACE)
     endif()
+    set(flags -fsanitize=${OPTIMIST_SANITIZE})
+    if(OPTIMIST_SANITIZE MATCHES "undefined")
+      # UBSan's vptr check needs the type information of every polymorphic class it meets,
+      # and SOCI's shared libraries do not export theirs: linking the SQL store fails.
+      list(APPEND flags -fno-sanitize=vptr)
+    endif()
     target_compile_options(${target} ${scope}
-      -fsanitize=${OPTIMIST_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
-    target_link_options(${target} ${scope} -fsanitize=${OPTIMIST_SANITIZE})
+      ${flags} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} ${scope} ${flags})
   endif()
 endfunction()
