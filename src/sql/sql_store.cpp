@@ -384,6 +384,7 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
     return *c.last;
   }
 
+  c.running = nullptr;  // until this statement exists
   std::string text;
   std::vector<std::size_t> in;  // column of each placeholder
   bool out_all = false;         // returns every column
