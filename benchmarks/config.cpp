@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "config.hpp"
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <iostream>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 namespace bench {
 
@@ -60,8 +59,8 @@ std::string parse_strategies(const std::vector<std::string>& given, std::vector<
 
 std::string parse_sweep(const std::string& text, Config& config) {
   const auto eq = text.find('=');
-  const std::string bad = "--sweep: expected records=1,10,... or workers=... or think-us=..., got '" +
-                          text + "'";
+  const std::string bad =
+      "--sweep: expected records=1,10,... or workers=... or think-us=..., got '" + text + "'";
   if (eq == std::string::npos) return bad;
   const std::string name = text.substr(0, eq);
   if (name == "records") {
@@ -93,21 +92,30 @@ std::string parse_sweep(const std::string& text, Config& config) {
 
 std::string_view to_string(Strategy s) noexcept {
   switch (s) {
-    case Strategy::optimistic: return "optimistic";
-    case Strategy::retry: return "retry";
-    case Strategy::pessimistic: return "pessimistic";
-    case Strategy::atomic: return "atomic";
-    case Strategy::raw: return "raw";
+    case Strategy::optimistic:
+      return "optimistic";
+    case Strategy::retry:
+      return "retry";
+    case Strategy::pessimistic:
+      return "pessimistic";
+    case Strategy::atomic:
+      return "atomic";
+    case Strategy::raw:
+      return "raw";
   }
   return "?";
 }
 
 std::string_view to_string(SweepParameter p) noexcept {
   switch (p) {
-    case SweepParameter::none: return "";
-    case SweepParameter::records: return "records";
-    case SweepParameter::workers: return "workers";
-    case SweepParameter::think_us: return "think_us";
+    case SweepParameter::none:
+      return "";
+    case SweepParameter::records:
+      return "records";
+    case SweepParameter::workers:
+      return "workers";
+    case SweepParameter::think_us:
+      return "think_us";
   }
   return "?";
 }
@@ -119,7 +127,8 @@ std::string set_backend(Config& config, const std::string& url) {
   } else if (url.starts_with("sqlite:")) {
     config.backend_kind = BackendKind::sqlite;
     config.sqlite_path = url.substr(7);
-    if (config.sqlite_path.empty()) return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
+    if (config.sqlite_path.empty())
+      return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
   } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     config.backend_kind = BackendKind::postgresql;
   } else {
@@ -187,8 +196,9 @@ Parsed parse_command_line(int argc, char** argv) {
   auto* ops_opt = app.add_option("--ops", ops, "operations per run, in all, instead of --duration")
                       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
   duration->excludes(ops_opt);
-  app.add_option("--skew", skew, "uniform | hot:F:P (a fraction F of operations on a fraction "
-                                 "P of the records) | zipf:S")
+  app.add_option("--skew", skew,
+                 "uniform | hot:F:P (a fraction F of operations on a fraction "
+                 "P of the records) | zipf:S")
       ->capture_default_str();
   app.add_option("--think-us", config.think_us,
                  "microseconds between reading a record and writing it back")
@@ -239,8 +249,9 @@ Parsed parse_command_line(int argc, char** argv) {
     if (auto e = set_backend(config, backend); !e.empty()) return fail(e);
   }
   if (config.processes > 1 && config.backend_kind == BackendKind::memory) {
-    return fail("--processes above 1 needs a SQL backend (sqlite: or postgresql://): a memory: "
-                "store lives in one process");
+    return fail(
+        "--processes above 1 needs a SQL backend (sqlite: or postgresql://): a memory: "
+        "store lives in one process");
   }
   if (!config.plot_file.empty() && !config.plot_file.ends_with(".svg") &&
       !config.plot_file.ends_with(".png")) {

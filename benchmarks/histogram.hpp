@@ -38,7 +38,8 @@ class Histogram {
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < buckets; ++i) {
       seen += counts_[i];
-      if (seen >= rank) return (static_cast<double>(lower(i)) + static_cast<double>(lower(i + 1))) / 2;
+      if (seen >= rank)
+        return (static_cast<double>(lower(i)) + static_cast<double>(lower(i + 1))) / 2;
     }
     return static_cast<double>(lower(buckets - 1));
   }
@@ -49,7 +50,8 @@ class Histogram {
   static constexpr std::size_t index(std::uint64_t v) noexcept {
     if (v < 64) return static_cast<std::size_t>(v);
     const int m = 63 - std::countl_zero(v);  // 6..63
-    return 64 + static_cast<std::size_t>(m - 6) * 32 + static_cast<std::size_t>((v >> (m - 5)) & 31);
+    return 64 + static_cast<std::size_t>(m - 6) * 32 +
+           static_cast<std::size_t>((v >> (m - 5)) & 31);
   }
 
   static constexpr std::uint64_t lower(std::size_t i) noexcept {

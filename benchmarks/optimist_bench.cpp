@@ -4,6 +4,7 @@
 //
 // Exit codes: 0 every run passed; 1 a run lost updates, failed or could not write its
 // output; 2 a bad flag or a backend that cannot be opened.
+#include <fmt/format.h>
 #include <stdlib.h>
 
 #include <cstdio>
@@ -11,8 +12,6 @@
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "config.hpp"
 #include "report.hpp"
@@ -43,10 +42,17 @@ std::vector<std::pair<Config, Strategy>> plan(const Config& config) {
   for (const auto v : values) {
     Config c = config;
     switch (config.sweep) {
-      case SweepParameter::records: c.records = v; break;
-      case SweepParameter::workers: c.workers = static_cast<int>(v); break;
-      case SweepParameter::think_us: c.think_us = v; break;
-      case SweepParameter::none: break;
+      case SweepParameter::records:
+        c.records = v;
+        break;
+      case SweepParameter::workers:
+        c.workers = static_cast<int>(v);
+        break;
+      case SweepParameter::think_us:
+        c.think_us = v;
+        break;
+      case SweepParameter::none:
+        break;
     }
     for (const auto s : config.strategies) runs.emplace_back(c, s);
   }
@@ -58,7 +64,8 @@ class TemporaryDirectory {
  public:
   TemporaryDirectory() {
     std::error_code ec;
-    std::string pattern = (std::filesystem::temp_directory_path(ec) / "optimist-bench-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path(ec) / "optimist-bench-XXXXXX").string();
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TemporaryDirectory() {
@@ -109,9 +116,9 @@ int run(int argc, char** argv) {
   int status = 0;
   for (const auto& r : results) {
     if (r.skipped) continue;
-    const auto where = fmt::format("{} records={} workers={} processes={} think_us={}",
-                                   to_string(r.strategy), r.records, r.workers, r.processes,
-                                   r.think_us);
+    const auto where =
+        fmt::format("{} records={} workers={} processes={} think_us={}", to_string(r.strategy),
+                    r.records, r.workers, r.processes, r.think_us);
     if (r.errors > 0) {
       std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
       status = 1;

@@ -2,13 +2,13 @@
 // The baseline: the same increments written by hand against SOCI, with no framework code
 // on the path. Each worker opens its own session from the same URL and keeps its
 // statements prepared, as a careful hand-written service would.
-#include <chrono>
-#include <random>
-#include <thread>
-
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
 
 #include "target.hpp"
 
@@ -30,8 +30,7 @@ struct Connection {
 
 Connection connection_of(const Config& config) {
   if (config.backend_kind == BackendKind::sqlite) {
-    return {&soci::sqlite3, "dbname=" + config.sqlite_path + " timeout=5 synchronous=normal",
-            true};
+    return {&soci::sqlite3, "dbname=" + config.sqlite_path + " timeout=5 synchronous=normal", true};
   }
   return {&soci::postgresql, config.backend, false};
 }
@@ -112,7 +111,8 @@ class RawWorker final : public Worker {
       // The same backoff as optimist::RetryPolicy's default, written out: a wait drawn from
       // [0, min(10 ms, 50 us * 2^(attempt - 1))].
       if (attempt < max_attempts_) {
-        const std::int64_t cap = std::min<std::int64_t>(10'000, std::int64_t{50} << std::min(attempt - 1, 20));
+        const std::int64_t cap =
+            std::min<std::int64_t>(10'000, std::int64_t{50} << std::min(attempt - 1, 20));
         std::uniform_int_distribution<std::int64_t> pick(0, cap);
         std::this_thread::sleep_for(std::chrono::microseconds(pick(rng_)));
       }

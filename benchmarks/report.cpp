@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "report.hpp"
 
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -8,8 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-
-#include <fmt/format.h>
 
 extern char** environ;
 
@@ -28,10 +27,13 @@ std::string csv_field(const nlohmann::ordered_json& v) {
 
 std::int64_t x_of(const RunResult& r, SweepParameter sweep) {
   switch (sweep) {
-    case SweepParameter::workers: return r.workers;
-    case SweepParameter::think_us: return r.think_us;
+    case SweepParameter::workers:
+      return r.workers;
+    case SweepParameter::think_us:
+      return r.think_us;
     case SweepParameter::records:
-    case SweepParameter::none: break;
+    case SweepParameter::none:
+      break;
   }
   return r.records;
 }
@@ -39,11 +41,23 @@ std::int64_t x_of(const RunResult& r, SweepParameter sweep) {
 }  // namespace
 
 const std::vector<std::string>& record_keys() {
-  static const std::vector<std::string> keys{
-      "backend",   "strategy",     "records",       "workers",       "processes",
-      "skew",      "think_us",     "attempts",      "commits",       "conflicts",
-      "gave_up",   "conflict_rate", "commits_per_s", "p50_us",       "p99_us",
-      "lost_updates", "predicted_conflict_rate"};
+  static const std::vector<std::string> keys{"backend",
+                                             "strategy",
+                                             "records",
+                                             "workers",
+                                             "processes",
+                                             "skew",
+                                             "think_us",
+                                             "attempts",
+                                             "commits",
+                                             "conflicts",
+                                             "gave_up",
+                                             "conflict_rate",
+                                             "commits_per_s",
+                                             "p50_us",
+                                             "p99_us",
+                                             "lost_updates",
+                                             "predicted_conflict_rate"};
   return keys;
 }
 
@@ -72,7 +86,9 @@ nlohmann::ordered_json to_json(const RunResult& r) {
 void print_table(std::FILE* out, const std::vector<RunResult>& runs) {
   if (runs.empty()) return;
   fmt::print(out, "backend: {}   skew: {}\n", runs.front().backend, runs.front().skew);
-  fmt::print(out, "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>12} {:>9} {:>9} {:>5}\n",
+  fmt::print(out,
+             "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>12} {:>9} "
+             "{:>9} {:>5}\n",
              "strategy", "records", "workers", "procs", "think_us", "attempts", "commits",
              "conflicts", "gave_up", "conflict%", "predict%", "commits/s", "p50_us", "p99_us",
              "lost");
@@ -82,13 +98,14 @@ void print_table(std::FILE* out, const std::vector<RunResult>& runs) {
                  r.records, r.workers, r.processes, r.think_us, r.note);
       continue;
     }
-    fmt::print(out,
-               "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9.2f} {:>9.2f} {:>12.0f} "
-               "{:>9.1f} {:>9.1f} {:>5}\n",
-               to_string(r.strategy), r.records, r.workers, r.processes, r.think_us, r.attempts,
-               r.commits, r.conflicts, r.gave_up, 100 * r.conflict_rate(),
-               100 * r.predicted_conflict_rate, r.commits_per_s(), r.latency.percentile(0.5) / 1000,
-               r.latency.percentile(0.99) / 1000, r.lost_updates);
+    fmt::print(
+        out,
+        "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9.2f} {:>9.2f} {:>12.0f} "
+        "{:>9.1f} {:>9.1f} {:>5}\n",
+        to_string(r.strategy), r.records, r.workers, r.processes, r.think_us, r.attempts, r.commits,
+        r.conflicts, r.gave_up, 100 * r.conflict_rate(), 100 * r.predicted_conflict_rate,
+        r.commits_per_s(), r.latency.percentile(0.5) / 1000, r.latency.percentile(0.99) / 1000,
+        r.lost_updates);
   }
 }
 
@@ -124,7 +141,8 @@ std::string write_plot(const std::string& file, SweepParameter sweep,
   for (const auto& r : runs) {
     if (r.skipped) continue;
     const auto x = x_of(r, sweep);
-    lines[std::string(to_string(r.strategy))].emplace_back(x, 100 * r.conflict_rate(), r.commits_per_s());
+    lines[std::string(to_string(r.strategy))].emplace_back(x, 100 * r.conflict_rate(),
+                                                           r.commits_per_s());
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
   }
@@ -163,8 +181,8 @@ std::string write_plot(const std::string& file, SweepParameter sweep,
   script += "unset multiplot\n";
 
   std::error_code ec;
-  const auto dir = std::filesystem::temp_directory_path(ec) /
-                   fmt::format("optimist-bench-plot-{}", ::getpid());
+  const auto dir =
+      std::filesystem::temp_directory_path(ec) / fmt::format("optimist-bench-plot-{}", ::getpid());
   std::filesystem::create_directories(dir, ec);
   const auto script_file = dir / "plot.gp";
   {

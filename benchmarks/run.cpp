@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "run.hpp"
 
+#include <fmt/format.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,8 +15,6 @@
 #include <latch>
 #include <sstream>
 #include <thread>
-
-#include <fmt/format.h>
 
 #include "model.hpp"
 
@@ -39,7 +38,8 @@ double now_s() {
 /// Returns false with `error` set when a worker cannot be started.
 bool run_threads(const Config& config, Target& target, const std::vector<std::int64_t>& keys,
                  std::uint64_t seed, Progress* progress, RunResult& out, std::string& error) {
-  const auto probabilities = pick_probabilities(config.skew, static_cast<std::int64_t>(keys.size()));
+  const auto probabilities =
+      pick_probabilities(config.skew, static_cast<std::int64_t>(keys.size()));
   const int n = config.workers;
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < n; ++i) {
@@ -77,7 +77,8 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
         const std::size_t row = picker.next();
         const auto begin = Clock::now();
         const OpOutcome o = worker.increment(keys[row], config.think_us);
-        t.latency.record(static_cast<std::uint64_t>((Clock::now() - begin) / std::chrono::nanoseconds(1)));
+        t.latency.record(
+            static_cast<std::uint64_t>((Clock::now() - begin) / std::chrono::nanoseconds(1)));
         ++ops;
         t.attempts += static_cast<std::uint64_t>(o.attempts);
         t.window_ns += o.window_ns;
@@ -107,7 +108,8 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
   start.arrive_and_wait();
   while (finished.load() < n) {
     if (config.ops) {
-      if (progress) progress->update(static_cast<double>(done.load()) / static_cast<double>(total_ops));
+      if (progress)
+        progress->update(static_cast<double>(done.load()) / static_cast<double>(total_ops));
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     } else {
       const double elapsed = seconds_since(started);
@@ -116,8 +118,8 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
         stop = true;
         break;
       }
-      std::this_thread::sleep_for(std::chrono::duration<double>(
-          std::min(0.05, config.duration_s - elapsed)));
+      std::this_thread::sleep_for(
+          std::chrono::duration<double>(std::min(0.05, config.duration_s - elapsed)));
     }
   }
   threads.clear();  // joins
@@ -146,9 +148,9 @@ nlohmann::json child_report(const RunResult& r) {
   for (std::size_t i = 0; i < Histogram::buckets; ++i) {
     if (r.latency.count(i) != 0) latency.push_back({i, r.latency.count(i)});
   }
-  return {{"attempts", r.attempts}, {"commits", r.commits},   {"conflicts", r.conflicts},
-          {"gave_up", r.gave_up},   {"errors", r.errors},     {"elapsed_s", r.elapsed_s},
-          {"window_ns", r.window_ns}, {"latency", latency},   {"row_commits", r.row_commits},
+  return {{"attempts", r.attempts},      {"commits", r.commits}, {"conflicts", r.conflicts},
+          {"gave_up", r.gave_up},        {"errors", r.errors},   {"elapsed_s", r.elapsed_s},
+          {"window_ns", r.window_ns},    {"latency", latency},   {"row_commits", r.row_commits},
           {"first_error", r.first_error}};
 }
 
@@ -175,17 +177,27 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
     std::vector<std::string> args{exe,
                                   "--child",
                                   "--no-progress",
-                                  "--child-index", std::to_string(p),
-                                  "--backend", config.backend,
-                                  "--strategy", std::string(to_string(strategy)),
-                                  "--records", std::to_string(config.records),
-                                  "--workers", std::to_string(config.workers),
-                                  "--think-us", std::to_string(config.think_us),
-                                  "--skew", config.skew.text,
-                                  "--max-attempts", std::to_string(config.max_attempts),
-                                  "--child-keys", key_list};
+                                  "--child-index",
+                                  std::to_string(p),
+                                  "--backend",
+                                  config.backend,
+                                  "--strategy",
+                                  std::string(to_string(strategy)),
+                                  "--records",
+                                  std::to_string(config.records),
+                                  "--workers",
+                                  std::to_string(config.workers),
+                                  "--think-us",
+                                  std::to_string(config.think_us),
+                                  "--skew",
+                                  config.skew.text,
+                                  "--max-attempts",
+                                  std::to_string(config.max_attempts),
+                                  "--child-keys",
+                                  key_list};
     if (config.ops) {
-      const std::int64_t share = *config.ops / config.processes + (p < *config.ops % config.processes ? 1 : 0);
+      const std::int64_t share =
+          *config.ops / config.processes + (p < *config.ops % config.processes ? 1 : 0);
       args.insert(args.end(), {"--ops", std::to_string(std::max<std::int64_t>(share, 1))});
     } else {
       args.insert(args.end(), {"--duration", fmt::format("{}", config.duration_s)});
@@ -258,16 +270,20 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
 Progress::Progress(bool enabled, std::size_t runs)
     : enabled_(enabled && isatty(STDERR_FILENO) == 1), runs_(runs), started_(now_s()) {}
 
-void Progress::begin_run(std::size_t index) { index_ = index; }
+void Progress::begin_run(std::size_t index) {
+  index_ = index;
+}
 
 void Progress::update(double fraction_of_run) {
   if (!enabled_ || now_s() - started_ < 1.0) return;
-  const double f = std::clamp((static_cast<double>(index_) + std::clamp(fraction_of_run, 0.0, 1.0)) /
-                                  static_cast<double>(std::max<std::size_t>(runs_, 1)),
-                              0.0, 1.0);
+  const double f =
+      std::clamp((static_cast<double>(index_) + std::clamp(fraction_of_run, 0.0, 1.0)) /
+                     static_cast<double>(std::max<std::size_t>(runs_, 1)),
+                 0.0, 1.0);
   constexpr int width = 40;
   const int filled = static_cast<int>(f * width);
-  std::fprintf(stderr, "\r[%s%s] %3d%%  run %zu/%zu", std::string(static_cast<std::size_t>(filled), '#').c_str(),
+  std::fprintf(stderr, "\r[%s%s] %3d%%  run %zu/%zu",
+               std::string(static_cast<std::size_t>(filled), '#').c_str(),
                std::string(static_cast<std::size_t>(width - filled), ' ').c_str(),
                static_cast<int>(f * 100), index_ + 1, runs_);
   std::fflush(stderr);

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "config.hpp"
 #include "histogram.hpp"
@@ -38,8 +37,8 @@ struct RunResult {
 
   std::uint64_t attempts = 0, commits = 0, conflicts = 0, gave_up = 0, errors = 0;
   double elapsed_s = 0;
-  std::int64_t window_ns = 0;  ///< read start to write start, summed over attempts
-  Histogram latency;           ///< per operation, first read to commit or giving up
+  std::int64_t window_ns = 0;             ///< read start to write start, summed over attempts
+  Histogram latency;                      ///< per operation, first read to commit or giving up
   std::vector<std::int64_t> row_commits;  ///< commits per counter, in key order
   std::int64_t lost_updates = 0;
   double predicted_conflict_rate = 0;

@@ -3,9 +3,8 @@
 #include "target.hpp"
 
 #include <chrono>
-#include <thread>
-
 #include <optimist/optimist.hpp>
+#include <thread>
 
 #include "resources/counter.hpp"
 
@@ -25,7 +24,9 @@ std::int64_t ns_since(Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count();
 }
 
-bool is_conflict(const optimist::Error& e) { return optimist::is_retryable(e); }
+bool is_conflict(const optimist::Error& e) {
+  return optimist::is_retryable(e);
+}
 
 class OptimistWorker final : public Worker {
  public:
@@ -38,11 +39,16 @@ class OptimistWorker final : public Worker {
 
   OpOutcome increment(std::int64_t key, std::int64_t think_us) override {
     switch (strategy_) {
-      case Strategy::optimistic: return once(key, think_us);
-      case Strategy::retry: return with_retry(key, think_us);
-      case Strategy::pessimistic: return locked(key, think_us);
-      case Strategy::atomic: return atomic(key);
-      case Strategy::raw: break;
+      case Strategy::optimistic:
+        return once(key, think_us);
+      case Strategy::retry:
+        return with_retry(key, think_us);
+      case Strategy::pessimistic:
+        return locked(key, think_us);
+      case Strategy::atomic:
+        return atomic(key);
+      case Strategy::raw:
+        break;
     }
     OpOutcome out;
     out.error = "raw is not an optimist strategy";

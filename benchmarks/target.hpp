@@ -16,10 +16,10 @@ namespace bench {
 
 /// What one operation (one intended increment of one counter) did.
 struct OpOutcome {
-  int attempts = 0;          ///< write attempts, each ending in a commit or a conflict
-  bool committed = false;    ///< the increment is stored
+  int attempts = 0;            ///< write attempts, each ending in a commit or a conflict
+  bool committed = false;      ///< the increment is stored
   std::int64_t window_ns = 0;  ///< summed over attempts: from the read's start to the write's
-  std::string error;         ///< set when the operation failed for another reason
+  std::string error;           ///< set when the operation failed for another reason
 };
 
 /// One worker thread's handle on a Target; used by that thread only.

@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
   }
   optimist::Resource<Address> addresses{store.value()};
 
-  auto address = addresses.create_or_throw(set<&Address::state>("FL"),
-                                           set<&Address::county>("Pinellas"));
+  auto address =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   print("create FL/Pinellas", address);
 
   auto moved = addresses.update_or_throw(address, set<&Address::state>("NC"),

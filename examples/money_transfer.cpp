@@ -22,8 +22,8 @@ optimist::Unit transfer(const Account& from, const Account& to, std::int64_t amo
 }
 
 /// Reads both accounts, runs the unit, and on stale_record reads again and redoes it.
-optimist::Result<Transfer> send(const optimist::Resource<Account>& accounts,
-                                std::int64_t from_id, std::int64_t to_id, std::int64_t amount) {
+optimist::Result<Transfer> send(const optimist::Resource<Account>& accounts, std::int64_t from_id,
+                                std::int64_t to_id, std::int64_t amount) {
   while (true) {
     OPTIMIST_TRY(from, accounts.get(from_id));
     OPTIMIST_TRY(to, accounts.get(to_id));
@@ -51,8 +51,7 @@ int main() {
              failed.error().kind, failed.error().completed.size());
 
   const Transfer t = send(accounts, alice.id, bob.id, 2'500).value();
-  fmt::print("transfer {}: {} cents from {} to {}\n", t.id, t.amount, t.from_account,
-             t.to_account);
+  fmt::print("transfer {}: {} cents from {} to {}\n", t.id, t.amount, t.from_account, t.to_account);
   fmt::print("alice {} bob {}\n", accounts.get_or_throw(alice.id).balance,
              accounts.get_or_throw(bob.id).balance);
   return 0;

@@ -23,15 +23,14 @@ int main() {
   std::mutex mutex;
   std::condition_variable ready;
   std::deque<std::optional<optimist::Event>> queue;  // nullopt: stop
-  auto subscription =
-      store->events()
-          .subscribe("address.*.*",
-                     [&](const optimist::Event& event) {
-                       std::lock_guard lock(mutex);
-                       queue.emplace_back(event);
-                       ready.notify_one();
-                     })
-          .value();
+  auto subscription = store->events()
+                          .subscribe("address.*.*",
+                                     [&](const optimist::Event& event) {
+                                       std::lock_guard lock(mutex);
+                                       queue.emplace_back(event);
+                                       ready.notify_one();
+                                     })
+                          .value();
 
   std::jthread worker([&] {
     while (true) {
@@ -50,8 +49,8 @@ int main() {
     }
   });
 
-  auto address = addresses.create_or_throw(set<&Address::state>("FL"),
-                                           set<&Address::county>("Pinellas"));
+  auto address =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   {
     auto tx = store->begin().value();
     (void)addresses.in(*tx).update_or_throw(address, set<&Address::state>("NC"),

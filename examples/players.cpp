@@ -17,8 +17,8 @@ optimist::Result<Player> concede(const optimist::Resource<Player>& players, cons
 }
 
 /// A draw: +1 to each, together, as a unit of two atomic changes.
-optimist::UnitResult declare_draw(const std::shared_ptr<optimist::Store>& store,
-                                  const Player& a, const Player& b) {
+optimist::UnitResult declare_draw(const std::shared_ptr<optimist::Store>& store, const Player& a,
+                                  const Player& b) {
   return optimist::Unit{}
       .change<Player>("home", a.id, increment<&Player::points>(1))
       .change<Player>("away", b.id, increment<&Player::points>(1))

@@ -6,10 +6,9 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <optimist/optimist.hpp>
 #include <string>
 #include <tuple>
-
-#include <optimist/optimist.hpp>
 
 namespace app {
 
@@ -28,8 +27,7 @@ struct Invitation {
 };
 
 inline constexpr optimist::ErrorKind email_already_claimed{
-    "email_already_claimed", optimist::ErrorClass::invalid,
-    "the email address is already claimed"};
+    "email_already_claimed", optimist::ErrorClass::invalid, "the email address is already claimed"};
 inline constexpr optimist::ErrorKind unknown_external_id{
     "unknown_external_id", optimist::ErrorClass::invalid, "no such external id"};
 inline constexpr optimist::ErrorKind id_already_claimed{
@@ -74,8 +72,7 @@ using optimist::set;
 optimist::Result<Member> register_member(const std::shared_ptr<optimist::Store>& store,
                                          const std::string& email, std::int64_t external_id) {
   auto run =
-      optimist::Unit{}
-          // Before the transaction: lookups and validations.
+      optimist::Unit{}  // Before the transaction: lookups and validations.
           .check("invitation",
                  [&](optimist::StepContext& ctx) -> optimist::Result<Invitation> {
                    OPTIMIST_TRY(invitations, ctx.resource<Invitation>());
@@ -93,9 +90,9 @@ optimist::Result<Member> register_member(const std::shared_ptr<optimist::Store>&
                           set<&Member::external_id>(external_id))
           .update<Invitation>("claim",
                               [](const optimist::UnitResults& done) {
-                                return std::tuple{done.get<Invitation>("invitation"),
-                                                  set<&Invitation::claimed_by>(
-                                                      done.get<Member>("member").id)};
+                                return std::tuple{
+                                    done.get<Invitation>("invitation"),
+                                    set<&Invitation::claimed_by>(done.get<Member>("member").id)};
                               })
           .run(store);
   if (run) return run.value().get<Member>("member");

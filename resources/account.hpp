@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 namespace app {
 
@@ -22,8 +21,7 @@ template <>
 struct optimist::Definition<app::Account> {
   using Account = app::Account;
   static constexpr auto resource = optimist::resource<Account>(
-      "Account", "accounts",
-      optimist::primary_key<&Account::id>("id"),
+      "Account", "accounts", optimist::primary_key<&Account::id>("id"),
       optimist::version<&Account::version>("version"),
       optimist::attribute<&Account::owner>("owner", {.required = true, .max_length = 100}),
       optimist::attribute<&Account::balance>("balance"));

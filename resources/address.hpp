@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 namespace app {
 
@@ -22,8 +21,7 @@ template <>
 struct optimist::Definition<app::Address> {
   using Address = app::Address;
   static constexpr auto resource = optimist::resource<Address>(
-      "Address", "addresses",
-      optimist::primary_key<&Address::id>("id"),
+      "Address", "addresses", optimist::primary_key<&Address::id>("id"),
       optimist::version<&Address::version>("version"),
       optimist::attribute<&Address::state>("state", {.required = true, .max_length = 2}),
       optimist::attribute<&Address::county>("county", {.required = true, .max_length = 64}));

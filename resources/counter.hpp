@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 namespace app {
 
@@ -21,12 +20,11 @@ struct Counter {
 template <>
 struct optimist::Definition<app::Counter> {
   using Counter = app::Counter;
-  static constexpr auto resource = optimist::resource<Counter>(
-      "Counter", "counters",
-      optimist::primary_key<&Counter::id>("id"),
-      optimist::version<&Counter::version>("version"),
-      optimist::attribute<&Counter::name>("name", {.max_length = 100}),
-      optimist::attribute<&Counter::value>("value"));
+  static constexpr auto resource =
+      optimist::resource<Counter>("Counter", "counters", optimist::primary_key<&Counter::id>("id"),
+                                  optimist::version<&Counter::version>("version"),
+                                  optimist::attribute<&Counter::name>("name", {.max_length = 100}),
+                                  optimist::attribute<&Counter::value>("value"));
 
   using read = optimist::Read<"read">;
   using create = optimist::Create<"create", &Counter::name, &Counter::value>;

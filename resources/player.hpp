@@ -3,9 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
 #include <optimist/optimist.hpp>
+#include <string>
 
 namespace app {
 
@@ -22,8 +21,7 @@ template <>
 struct optimist::Definition<app::Player> {
   using Player = app::Player;
   static constexpr auto resource = optimist::resource<Player>(
-      "Player", "players",
-      optimist::primary_key<&Player::id>("id"),
+      "Player", "players", optimist::primary_key<&Player::id>("id"),
       optimist::version<&Player::version>("version"),
       optimist::attribute<&Player::name>("name", {.required = true, .max_length = 100}),
       optimist::attribute<&Player::points>("points"));

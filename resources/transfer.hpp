@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-
 #include <optimist/optimist.hpp>
 
 namespace app {
@@ -23,8 +22,7 @@ template <>
 struct optimist::Definition<app::Transfer> {
   using Transfer = app::Transfer;
   static constexpr auto resource = optimist::resource<Transfer>(
-      "Transfer", "transfers",
-      optimist::primary_key<&Transfer::id>("id"),
+      "Transfer", "transfers", optimist::primary_key<&Transfer::id>("id"),
       optimist::version<&Transfer::version>("version"),
       optimist::attribute<&Transfer::from_account>("from_account"),
       optimist::attribute<&Transfer::to_account>("to_account"),
@@ -32,6 +30,6 @@ struct optimist::Definition<app::Transfer> {
 
   // A transfer is a fact: it is created and read, never changed or deleted.
   using read = optimist::Read<"read">;
-  using create = optimist::Create<"create", &Transfer::from_account, &Transfer::to_account,
-                                  &Transfer::amount>;
+  using create =
+      optimist::Create<"create", &Transfer::from_account, &Transfer::to_account, &Transfer::amount>;
 };

@@ -60,8 +60,7 @@ Result<Row> DataLayer::get_for_update(const Table& table, std::string_view actio
                                       std::int64_t key) {
   auto r = do_get_for_update(table, key);
   annotate(r, table, action, key, std::nullopt);
-  logger_->debug("{}.{} get_for_update key={} -> {}", table.resource, action, key,
-                 outcome_of(r));
+  logger_->debug("{}.{} get_for_update key={} -> {}", table.resource, action, key, outcome_of(r));
   return r;
 }
 
@@ -88,8 +87,7 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
   }
   if (logger_->should_log(spdlog::level::debug)) {
     logger_->debug("{}.{} update key={} columns={} expected_version={} -> {} version={}",
-                   table.resource, action, key, changes.size(), expected_version,
-                   outcome_of(r),
+                   table.resource, action, key, changes.size(), expected_version, outcome_of(r),
                    r ? r.value() : r.error().stored_version.value_or(0));
   }
   return r;
@@ -116,8 +114,8 @@ Result<void> DataLayer::destroy(const Table& table, std::string_view action, std
   return r;
 }
 
-void Store::written(const Table& table, std::string_view action, EventKind kind,
-                    std::int64_t key, std::int64_t version) {
+void Store::written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
+                    std::int64_t version) {
   // A write through the store is committed when its call returns: deliver now.
   if (!events_->has_subscribers()) return;
   events_->publish({make_event(table, action, kind, key, version)});

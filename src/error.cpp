@@ -10,28 +10,44 @@ namespace optimist {
 
 std::string_view to_string(ErrorClass c) noexcept {
   switch (c) {
-    case ErrorClass::invalid: return "invalid";
-    case ErrorClass::forbidden: return "forbidden";
-    case ErrorClass::framework: return "framework";
-    case ErrorClass::unknown: return "unknown";
+    case ErrorClass::invalid:
+      return "invalid";
+    case ErrorClass::forbidden:
+      return "forbidden";
+    case ErrorClass::framework:
+      return "framework";
+    case ErrorClass::unknown:
+      return "unknown";
   }
   return "unknown";
 }
 
 std::string_view to_string(FieldReason r) noexcept {
   switch (r) {
-    case FieldReason::required: return "is required";
-    case FieldReason::too_long: return "is too long";
-    case FieldReason::not_accepted: return "is not accepted by this action";
-    case FieldReason::unknown_attribute: return "is not an attribute";
-    case FieldReason::wrong_type: return "has the wrong type";
-    case FieldReason::out_of_range: return "is out of range";
-    case FieldReason::invalid_utf8: return "is not valid UTF-8";
-    case FieldReason::contains_nul: return "contains a NUL byte";
-    case FieldReason::invalid_identifier: return "is not a valid identifier";
-    case FieldReason::duplicate_name: return "is used more than once";
-    case FieldReason::missing_column: return "is missing from the stored table";
-    case FieldReason::malformed: return "is malformed";
+    case FieldReason::required:
+      return "is required";
+    case FieldReason::too_long:
+      return "is too long";
+    case FieldReason::not_accepted:
+      return "is not accepted by this action";
+    case FieldReason::unknown_attribute:
+      return "is not an attribute";
+    case FieldReason::wrong_type:
+      return "has the wrong type";
+    case FieldReason::out_of_range:
+      return "is out of range";
+    case FieldReason::invalid_utf8:
+      return "is not valid UTF-8";
+    case FieldReason::contains_nul:
+      return "contains a NUL byte";
+    case FieldReason::invalid_identifier:
+      return "is not a valid identifier";
+    case FieldReason::duplicate_name:
+      return "is used more than once";
+    case FieldReason::missing_column:
+      return "is missing from the stored table";
+    case FieldReason::malformed:
+      return "is malformed";
   }
   return "is invalid";
 }

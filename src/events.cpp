@@ -2,6 +2,8 @@
 // The after-commit notifier: subscriptions, topic matching and guarded delivery.
 #include "optimist/events.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -9,8 +11,6 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
-
-#include <fmt/format.h>
 
 namespace optimist {
 
@@ -84,7 +84,9 @@ Subscription& Subscription::operator=(Subscription&& other) noexcept {
   return *this;
 }
 
-Subscription::~Subscription() { cancel(); }
+Subscription::~Subscription() {
+  cancel();
+}
 
 void Subscription::cancel() noexcept {
   if (!entry_) return;
@@ -136,7 +138,9 @@ Result<Subscription> Events::subscribe(std::string_view pattern, Handler handler
   return Subscription(registry_, std::move(entry));
 }
 
-bool Events::has_subscribers() const noexcept { return registry_->count.load() > 0; }
+bool Events::has_subscribers() const noexcept {
+  return registry_->count.load() > 0;
+}
 
 void Events::publish(const std::vector<Event>& events) {
   if (events.empty() || !has_subscribers()) return;

@@ -3,10 +3,10 @@
 // steps, commit) in one place.
 #include "optimist/unit.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <set>
-
-#include <spdlog/spdlog.h>
 
 namespace optimist {
 
@@ -21,9 +21,8 @@ UnitError unit_error(std::string step, Error error, UnitResults completed) {
 }
 
 Error name_error(const std::string& name) {
-  Error e = make_error(ErrorKind::invalid,
-                       name.empty() ? "a unit's steps need names"
-                                    : "a unit's step names must be unique");
+  Error e = make_error(ErrorKind::invalid, name.empty() ? "a unit's steps need names"
+                                                        : "a unit's step names must be unique");
   e.fields.push_back({name, name.empty() ? FieldReason::required : FieldReason::duplicate_name});
   return e;
 }
@@ -65,18 +64,17 @@ const std::any* UnitResults::lookup(std::string_view name) const {
 }
 
 void UnitResults::missing(std::string_view name, bool wrong_type) {
-  Error e = make_error(ErrorKind::invalid, wrong_type
-                                               ? "the step's result has another type"
-                                               : "no step of that name has a result");
-  e.fields.push_back({std::string(name),
-                      wrong_type ? FieldReason::wrong_type : FieldReason::unknown_attribute});
+  Error e = make_error(ErrorKind::invalid, wrong_type ? "the step's result has another type"
+                                                      : "no step of that name has a result");
+  e.fields.push_back(
+      {std::string(name), wrong_type ? FieldReason::wrong_type : FieldReason::unknown_attribute});
   throw Exception(std::move(e));
 }
 
 Unit& Unit::add(Step step) {
   if (!error_) {
-    const bool repeated =
-        std::any_of(steps_.begin(), steps_.end(), [&](const Step& s) { return s.name == step.name; });
+    const bool repeated = std::any_of(steps_.begin(), steps_.end(),
+                                      [&](const Step& s) { return s.name == step.name; });
     if (step.name.empty() || repeated) error_ = unit_error(step.name, name_error(step.name), {});
   }
   steps_.push_back(std::move(step));

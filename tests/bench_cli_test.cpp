@@ -9,11 +9,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "support/sql_databases.hpp"
 
@@ -24,10 +23,23 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-const std::vector<std::string> keys{
-    "backend", "strategy", "records",       "workers", "processes", "skew",
-    "think_us", "attempts", "commits",      "conflicts", "gave_up", "conflict_rate",
-    "commits_per_s", "p50_us", "p99_us", "lost_updates", "predicted_conflict_rate"};
+const std::vector<std::string> keys{"backend",
+                                    "strategy",
+                                    "records",
+                                    "workers",
+                                    "processes",
+                                    "skew",
+                                    "think_us",
+                                    "attempts",
+                                    "commits",
+                                    "conflicts",
+                                    "gave_up",
+                                    "conflict_rate",
+                                    "commits_per_s",
+                                    "p50_us",
+                                    "p99_us",
+                                    "lost_updates",
+                                    "predicted_conflict_rate"};
 
 struct Ran {
   int exit_code = -1;
@@ -97,25 +109,22 @@ TEST_P(BadFlags, GiveOneLineOnStderrAndExitCode2) {
 
 INSTANTIATE_TEST_SUITE_P(
     Cli, BadFlags,
-    ::testing::Values(std::vector<std::string>{"--records", "0"},
-                      std::vector<std::string>{"--workers", "abc"},
-                      std::vector<std::string>{"--processes", "0"},
-                      std::vector<std::string>{"--duration", "0"},
-                      std::vector<std::string>{"--ops", "5", "--duration", "1"},
-                      std::vector<std::string>{"--think-us", "-1"},
-                      std::vector<std::string>{"--skew", "hot:2:0.1"},
-                      std::vector<std::string>{"--skew", "hot:0.9"},
-                      std::vector<std::string>{"--skew", "zipf:x"},
-                      std::vector<std::string>{"--skew", "gauss"},
-                      std::vector<std::string>{"--strategy", "optimistic,lazy"},
-                      std::vector<std::string>{"--sweep", "records"},
-                      std::vector<std::string>{"--sweep", "records=1,0"},
-                      std::vector<std::string>{"--sweep", "colour=1,2"},
-                      std::vector<std::string>{"--backend", "mysql://localhost/x"},
-                      std::vector<std::string>{"--backend", "sqlite:"},
-                      std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
-                      std::vector<std::string>{"--plot", "out.pdf"},
-                      std::vector<std::string>{"--no-such-flag"}));
+    ::testing::Values(
+        std::vector<std::string>{"--records", "0"}, std::vector<std::string>{"--workers", "abc"},
+        std::vector<std::string>{"--processes", "0"}, std::vector<std::string>{"--duration", "0"},
+        std::vector<std::string>{"--ops", "5", "--duration", "1"},
+        std::vector<std::string>{"--think-us", "-1"},
+        std::vector<std::string>{"--skew", "hot:2:0.1"},
+        std::vector<std::string>{"--skew", "hot:0.9"}, std::vector<std::string>{"--skew", "zipf:x"},
+        std::vector<std::string>{"--skew", "gauss"},
+        std::vector<std::string>{"--strategy", "optimistic,lazy"},
+        std::vector<std::string>{"--sweep", "records"},
+        std::vector<std::string>{"--sweep", "records=1,0"},
+        std::vector<std::string>{"--sweep", "colour=1,2"},
+        std::vector<std::string>{"--backend", "mysql://localhost/x"},
+        std::vector<std::string>{"--backend", "sqlite:"},
+        std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
+        std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
   const Ran r = run({"--backend", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
@@ -175,8 +184,8 @@ TEST_F(BenchCli, JsonAndCsvHaveExactlyTheDocumentedKeys) {
 
 TEST_F(BenchCli, SkippedRunsAreInTheTableButNotInTheFiles) {
   const auto json = dir / "r.json";
-  const Ran r = run({"--backend", "memory:", "--strategy", "raw,atomic", "--ops", "50",
-                     "--json", json.string()});
+  const Ran r = run(
+      {"--backend", "memory:", "--strategy", "raw,atomic", "--ops", "50", "--json", json.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("skipped"));
   const auto records = nlohmann::json::parse(slurp(json));
@@ -194,7 +203,9 @@ struct Backend {
   bool postgres = false;  ///< `--backend` is OPTIMIST_TEST_POSTGRES_URL, read when the test runs
 };
 
-void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }
+void PrintTo(const Backend& b, std::ostream* os) {
+  *os << b.name;
+}
 
 std::vector<Backend> backends() {
   constexpr const char* every = "optimistic,retry,pessimistic,atomic,raw";
@@ -219,8 +230,8 @@ TEST_P(BenchRun, LosesNoUpdateAndTheCountsAddUp) {
     OPTIMIST_POSTGRES_URL_OR_SKIP(url);
     args = {"--backend", url};
   }
-  args.insert(args.end(), {"--strategy", GetParam().strategies, "--records", "3", "--workers",
-                           "3", "--processes", std::to_string(GetParam().processes), "--ops",
+  args.insert(args.end(), {"--strategy", GetParam().strategies, "--records", "3", "--workers", "3",
+                           "--processes", std::to_string(GetParam().processes), "--ops",
                            std::to_string(ops), "--json", json.string()});
   const Ran r = run(args);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;

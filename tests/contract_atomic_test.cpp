@@ -136,8 +136,8 @@ TEST_P(AtomicChangeTest, ConcurrentIncrementsLoseNothingAndAreNeverStale) {
 
 TEST_P(AtomicChangeTest, OverflowIsOutOfRangeAndWritesNothing) {
   const optimist::Resource<Counter> counters{store};
-  const Counter c = counters.create_or_throw(set<&Counter::name>("big"),
-                                             set<&Counter::value>(INT64_MAX - 1));
+  const Counter c =
+      counters.create_or_throw(set<&Counter::name>("big"), set<&Counter::value>(INT64_MAX - 1));
   const auto r = counters.change(c.id, increment<&Counter::value>(2));
   ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
   ASSERT_EQ(r.error().fields.size(), 1U);

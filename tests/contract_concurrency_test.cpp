@@ -49,8 +49,8 @@ TEST_P(ConcurrencyTest, ReadModifyWriteWithRetryLosesNoIncrement) {
             return rendezvous.leave();
           }
           rendezvous.between_read_and_write(i, attempt);
-          auto r = counters.update(current.value(),
-                                   set<&Counter::value>(current.value().value + 1));
+          auto r =
+              counters.update(current.value(), set<&Counter::value>(current.value().value + 1));
           if (r) {
             ++commits;
             break;
@@ -132,8 +132,8 @@ TEST_P(ConcurrencyTest, DestroyRacingUpdateHasExactlyOneWinnerAndNothingComesBac
   int destroys_won = 0;
   int updates_won = 0;
   for (int round = 0; round < rounds; ++round) {
-    const Address a = addresses.create_or_throw(set<&Address::state>("FL"),
-                                                set<&Address::county>("Pinellas"));
+    const Address a =
+        addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
     std::latch start{2};
     optimist::Result<void> destroyed = optimist::ok();
     optimist::Result<Address> updated = a;

@@ -43,8 +43,8 @@ TEST_P(AddressTest, WalkthroughDetectsTheStaleCopyAndAcceptsTheFreshOne) {
   EXPECT_GT(address.id, 0);
   EXPECT_EQ(address.version, 1);
 
-  auto moved = addresses->update(address, set<&Address::state>("NC"),
-                                 set<&Address::county>("Guilford"));
+  auto moved =
+      addresses->update(address, set<&Address::state>("NC"), set<&Address::county>("Guilford"));
   ASSERT_THAT(moved, IsOk());
   EXPECT_EQ(moved.value().version, 2);
   EXPECT_EQ(moved.value().state, "NC");
@@ -158,8 +158,7 @@ TEST_P(AddressTest, RequiredAttributeMissingOrEmptyIsInvalidAndWritesNothing) {
   auto missing = addresses->create(set<&Address::state>("FL"));
   ASSERT_THAT(missing, HasErrorKind(ErrorKind::invalid));
   EXPECT_EQ(missing.error().action, "create");
-  EXPECT_THAT(missing.error().fields,
-              ElementsAre(FieldError{"county", FieldReason::required}));
+  EXPECT_THAT(missing.error().fields, ElementsAre(FieldError{"county", FieldReason::required}));
 
   auto empty = addresses->create(set<&Address::state>("FL"), set<&Address::county>(""));
   ASSERT_THAT(empty, HasErrorKind(ErrorKind::invalid));
@@ -188,9 +187,8 @@ TEST_P(AddressTest, ValueOverMaxLengthIsInvalidWithTheLimit) {
 TEST_P(AddressTest, SeveralFieldErrorsAreReportedTogether) {
   auto r = addresses->create(set<&Address::state>("Florida"), set<&Address::county>(""));
   ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
-  EXPECT_THAT(r.error().fields,
-              UnorderedElementsAre(FieldError{"state", FieldReason::too_long, 2},
-                                   FieldError{"county", FieldReason::required}));
+  EXPECT_THAT(r.error().fields, UnorderedElementsAre(FieldError{"state", FieldReason::too_long, 2},
+                                                     FieldError{"county", FieldReason::required}));
 }
 
 TEST_P(AddressTest, TextThatIsNotUtf8OrHoldsNulIsInvalid) {

@@ -74,11 +74,11 @@ TEST_P(EventsTest, EachWriteHasItsTopicAndCommittedVersion) {
   Recorder all;
   const auto sub = subscribe("address.*.*", all);
 
-  const Address a = addresses.create_or_throw(set<&Address::state>("FL"),
-                                              set<&Address::county>("Pinellas"));
+  const Address a =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   const Address b = addresses.update_or_throw(a, set<&Address::state>("NC"));
   (void)addresses.update_or_throw(b, set<&Address::state>("NC"));  // no change: no event
-  ASSERT_THAT(addresses.update(a, set<&Address::state>("GA")),       // stale: no event
+  ASSERT_THAT(addresses.update(a, set<&Address::state>("GA")),     // stale: no event
               HasErrorKind(optimist::ErrorKind::stale_record));
   addresses.destroy_or_throw(b);
 
@@ -109,10 +109,10 @@ TEST_P(EventsTest, AtomicChangesAreUpdatesWithTheNewVersion) {
 TEST_P(EventsTest, WildcardsMatchPerSegment) {
   const optimist::Resource<Address> addresses{store};
   const optimist::Resource<Counter> counters{store};
-  const Address a = addresses.create_or_throw(set<&Address::state>("FL"),
-                                              set<&Address::county>("Pinellas"));
-  const Address b = addresses.create_or_throw(set<&Address::state>("FL"),
-                                              set<&Address::county>("Dade"));
+  const Address a =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
+  const Address b =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Dade"));
   Recorder one_record;
   Recorder everything;
   Recorder created;
@@ -127,9 +127,8 @@ TEST_P(EventsTest, WildcardsMatchPerSegment) {
   const Counter c = counters.create_or_throw(set<&Counter::name>("n"));
 
   EXPECT_THAT(one_record.topics(), ElementsAre(topic("updated", a.id)));
-  EXPECT_THAT(everything.topics(),
-              ElementsAre(topic("updated", a.id), topic("updated", b.id),
-                          fmt::format("counter.created.id:{}", c.id)));
+  EXPECT_THAT(everything.topics(), ElementsAre(topic("updated", a.id), topic("updated", b.id),
+                                               fmt::format("counter.created.id:{}", c.id)));
   EXPECT_THAT(created.topics(), ElementsAre(fmt::format("counter.created.id:{}", c.id)));
   EXPECT_THAT(exact.topics(), ElementsAre(topic("updated", b.id)));
 }
@@ -149,11 +148,11 @@ TEST_P(EventsTest, TransactionDeliversOnlyAfterCommitInWriteOrder) {
   const auto sub = subscribe("*.*.*", all);
   auto tx = store->begin().value();
   const auto in_tx = addresses.in(*tx);
-  const Address a = in_tx.create_or_throw(set<&Address::state>("FL"),
-                                          set<&Address::county>("Pinellas"));
+  const Address a =
+      in_tx.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   const Address a2 = in_tx.update_or_throw(a, set<&Address::state>("NC"));
-  const Address b = in_tx.create_or_throw(set<&Address::state>("GA"),
-                                          set<&Address::county>("Fulton"));
+  const Address b =
+      in_tx.create_or_throw(set<&Address::state>("GA"), set<&Address::county>("Fulton"));
   in_tx.destroy_or_throw(a2);
   EXPECT_THAT(all.topics(), IsEmpty()) << "delivered before commit";
   ASSERT_THAT(tx->commit(), IsOk());
@@ -186,9 +185,8 @@ TEST_P(EventsTest, ThrowingSubscriberAffectsNeitherCommitterNorOthers) {
   Recorder before;
   Recorder after;
   const auto s1 = subscribe("*.*.*", before);
-  auto thrower = store->events().subscribe("address.*.*", [](const Event&) {
-    throw std::runtime_error("subscriber failure");
-  });
+  auto thrower = store->events().subscribe(
+      "address.*.*", [](const Event&) { throw std::runtime_error("subscriber failure"); });
   ASSERT_THAT(thrower, IsOk());
   auto odd = store->events().subscribe("address.*.*", [](const Event&) { throw 42; });
   ASSERT_THAT(odd, IsOk());
@@ -214,9 +212,7 @@ TEST_P(EventsTest, CancelledSubscriptionReceivesNothingMore) {
   sub.cancel();
   EXPECT_FALSE(sub.active());
   (void)counters.create_or_throw(set<&Counter::name>("b"));
-  {
-    auto scoped = subscribe("counter.*.*", r);
-  }
+  { auto scoped = subscribe("counter.*.*", r); }
   (void)counters.create_or_throw(set<&Counter::name>("c"));
   EXPECT_EQ(r.topics().size(), 1U);
 }
@@ -277,8 +273,7 @@ TEST_P(EventsTest, SubscriberOnAnotherThreadAlwaysSeesTheCommittedState) {
       std::lock_guard lock(mutex);
       if (!seen) {
         failures.push_back(seen.error().message());
-      } else if (seen.value().version < event->version ||
-                 seen.value().value < event->version - 1) {
+      } else if (seen.value().version < event->version || seen.value().value < event->version - 1) {
         failures.push_back(fmt::format("announced version {}, read version {} value {}",
                                        event->version, seen.value().version, seen.value().value));
       }

@@ -20,10 +20,10 @@ class TransactionTest : public optimist::testing::BackendTest {
   void SetUp() override {
     BackendTest::SetUp();
     addresses.emplace(store);
-    existing = addresses->create_or_throw(set<&Address::state>("FL"),
-                                          set<&Address::county>("Pinellas"));
-    doomed = addresses->create_or_throw(set<&Address::state>("GA"),
-                                        set<&Address::county>("Fulton"));
+    existing =
+        addresses->create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
+    doomed =
+        addresses->create_or_throw(set<&Address::state>("GA"), set<&Address::county>("Fulton"));
   }
 
   /// In one transaction: creates one record, updates `existing`, destroys `doomed`.

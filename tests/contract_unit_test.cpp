@@ -51,7 +51,8 @@ Unit transfer(const Account& from, const Account& to, std::int64_t amount) {
 
 TEST_P(UnitTest, RunsEveryStepAndGivesTypedResults) {
   const optimist::Resource<Account> accounts{store};
-  const Account a = accounts.create_or_throw(set<&Account::owner>("a"), set<&Account::balance>(100));
+  const Account a =
+      accounts.create_or_throw(set<&Account::owner>("a"), set<&Account::balance>(100));
   const Account b = accounts.create_or_throw(set<&Account::owner>("b"), set<&Account::balance>(0));
   const auto r = transfer(a, b, 30).run(store);
   ASSERT_THAT(r, IsOk());
@@ -72,17 +73,16 @@ TEST_P(UnitTest, RunsEveryStepAndGivesTypedResults) {
 
 TEST_P(UnitTest, FailureAtTheSecondOfThreeStepsUndoesTheFirstAndNamesTheStep) {
   const optimist::Resource<Address> addresses{store};
-  const Address stale = addresses.create_or_throw(set<&Address::state>("FL"),
-                                                  set<&Address::county>("Pinellas"));
+  const Address stale =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   (void)addresses.update_or_throw(stale, set<&Address::state>("NC"));
 
-  const auto r = Unit{}
-                     .create<Address>("first", set<&Address::state>("GA"),
-                                      set<&Address::county>("Fulton"))
-                     .update("second", stale, set<&Address::county>("Guilford"))
-                     .create<Address>("third", set<&Address::state>("TX"),
-                                      set<&Address::county>("Travis"))
-                     .run(store);
+  const auto r =
+      Unit{}
+          .create<Address>("first", set<&Address::state>("GA"), set<&Address::county>("Fulton"))
+          .update("second", stale, set<&Address::county>("Guilford"))
+          .create<Address>("third", set<&Address::state>("TX"), set<&Address::county>("Travis"))
+          .run(store);
   ASSERT_THAT(r, HasErrorKind(ErrorKind::stale_record));
   const optimist::UnitError& e = r.error();
   EXPECT_EQ(e.step, "second");
@@ -132,15 +132,14 @@ TEST_P(UnitTest, StepsAreListedWithoutRunning) {
       .custom("note", [](optimist::StepContext&) { return optimist::Result<int>(1); })
       .check("limits", [](optimist::StepContext&) { return optimist::Result<int>(2); })
       .merge("more", [](const optimist::UnitResults&) { return Unit{}; });
-  EXPECT_THAT(unit.steps(),
-              ElementsAre(StepInfo{"debit", StepKind::update, "Account"},
-                          StepInfo{"credit", StepKind::update, "Account"},
-                          StepInfo{"record", StepKind::create, "Transfer"},
-                          StepInfo{"bonus", StepKind::change, "Player"},
-                          StepInfo{"close", StepKind::destroy, "Account"},
-                          StepInfo{"note", StepKind::custom, ""},
-                          StepInfo{"limits", StepKind::check, ""},
-                          StepInfo{"more", StepKind::merge, ""}));
+  EXPECT_THAT(unit.steps(), ElementsAre(StepInfo{"debit", StepKind::update, "Account"},
+                                        StepInfo{"credit", StepKind::update, "Account"},
+                                        StepInfo{"record", StepKind::create, "Transfer"},
+                                        StepInfo{"bonus", StepKind::change, "Player"},
+                                        StepInfo{"close", StepKind::destroy, "Account"},
+                                        StepInfo{"note", StepKind::custom, ""},
+                                        StepInfo{"limits", StepKind::check, ""},
+                                        StepInfo{"more", StepKind::merge, ""}));
   EXPECT_EQ(optimist::Resource<Account>{store}.get(1).error().kind, ErrorKind::not_found)
       << "listing steps wrote something";
 }
@@ -180,12 +179,12 @@ TEST_P(UnitTest, LaterStepsUseEarlierResults) {
                              return std::tuple{opened, set<&Account::balance>(opened.balance + 25)};
                            })
           .custom<Transfer>("audit",
-                  [](optimist::StepContext& ctx) -> optimist::Result<Transfer> {
-                    OPTIMIST_TRY(transfers, ctx.resource<Transfer>());
-                    return transfers.create(
-                        set<&Transfer::to_account>(ctx.get<Account>("funded").id),
-                        set<&Transfer::amount>(25));
-                  })
+                            [](optimist::StepContext& ctx) -> optimist::Result<Transfer> {
+                              OPTIMIST_TRY(transfers, ctx.resource<Transfer>());
+                              return transfers.create(
+                                  set<&Transfer::to_account>(ctx.get<Account>("funded").id),
+                                  set<&Transfer::amount>(25));
+                            })
           .destroy<Account>("closed", [a](const optimist::UnitResults&) { return a; })
           .run(store);
   ASSERT_THAT(r, IsOk());
@@ -214,7 +213,8 @@ TEST_P(UnitTest, ChecksRunBeforeTheTransactionAndStopTheUnit) {
                          })
                   .check("limit", [&](optimist::StepContext& ctx) -> optimist::Result<void> {
                     ++checks;
-                    if (ctx.get<std::int64_t>("lookup") > 10) return optimist::make_error(over_limit);
+                    if (ctx.get<std::int64_t>("lookup") > 10)
+                      return optimist::make_error(over_limit);
                     return optimist::ok();
                   });
   const auto r = unit.run(store);

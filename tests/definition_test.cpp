@@ -51,8 +51,7 @@ struct Everything {
 template <>
 struct optimist::Definition<test::BadNames> {
   static constexpr auto resource = optimist::resource<test::BadNames>(
-      "BadNames", "bad-names; DROP TABLE x",
-      optimist::primary_key<&test::BadNames::id>("id"),
+      "BadNames", "bad-names; DROP TABLE x", optimist::primary_key<&test::BadNames::id>("id"),
       optimist::version<&test::BadNames::version>("version"),
       optimist::attribute<&test::BadNames::a>("a\"b"),
       optimist::attribute<&test::BadNames::b>("9lives"));
@@ -62,8 +61,7 @@ struct optimist::Definition<test::BadNames> {
 template <>
 struct optimist::Definition<test::Duplicates> {
   static constexpr auto resource = optimist::resource<test::Duplicates>(
-      "Duplicates", "duplicates",
-      optimist::primary_key<&test::Duplicates::id>("id"),
+      "Duplicates", "duplicates", optimist::primary_key<&test::Duplicates::id>("id"),
       optimist::version<&test::Duplicates::version>("version"),
       optimist::attribute<&test::Duplicates::a>("name"),
       optimist::attribute<&test::Duplicates::b>("name"));
@@ -72,16 +70,14 @@ struct optimist::Definition<test::Duplicates> {
 template <>
 struct optimist::Definition<test::ZeroVersion> {
   static constexpr auto resource = optimist::resource<test::ZeroVersion>(
-      "ZeroVersion", "zero_versions",
-      optimist::primary_key<&test::ZeroVersion::id>("id"),
+      "ZeroVersion", "zero_versions", optimist::primary_key<&test::ZeroVersion::id>("id"),
       optimist::version<&test::ZeroVersion::version>("version"));
 };
 
 template <>
 struct optimist::Definition<test::Misplaced> {
   static constexpr auto resource = optimist::resource<test::Misplaced>(
-      "Misplaced", "misplaced",
-      optimist::primary_key<&test::Misplaced::id>("id"),
+      "Misplaced", "misplaced", optimist::primary_key<&test::Misplaced::id>("id"),
       optimist::version<&test::Misplaced::version>("version"),
       optimist::attribute<&test::Misplaced::count>("count", {.required = true, .max_length = 3}));
 };
@@ -90,18 +86,15 @@ template <>
 struct optimist::Definition<test::Everything> {
   using E = test::Everything;
   static constexpr auto resource = optimist::resource<E>(
-      "Everything", "everything",
-      optimist::primary_key<&E::id>("id"),
-      optimist::version<&E::version>("version"),
-      optimist::attribute<&E::flag>("flag"),
-      optimist::attribute<&E::small>("small"),
-      optimist::attribute<&E::ratio>("ratio"),
+      "Everything", "everything", optimist::primary_key<&E::id>("id"),
+      optimist::version<&E::version>("version"), optimist::attribute<&E::flag>("flag"),
+      optimist::attribute<&E::small>("small"), optimist::attribute<&E::ratio>("ratio"),
       optimist::attribute<&E::text>("text", {.max_length = 10}),
       optimist::attribute<&E::nickname>("nickname", {.required = true, .unique = true}),
       optimist::attribute<&E::maybe>("maybe"));
   using read = optimist::Read<"read">;
-  using create = optimist::Create<"create", &E::flag, &E::small, &E::ratio, &E::text,
-                                  &E::nickname, &E::maybe>;
+  using create =
+      optimist::Create<"create", &E::flag, &E::small, &E::ratio, &E::text, &E::nickname, &E::maybe>;
   using update = optimist::Update<"update", &E::nickname, &E::maybe, &E::ratio>;
 };
 
@@ -117,7 +110,9 @@ using optimist::testing::IsOk;
 using ::testing::Contains;
 using ::testing::UnorderedElementsAre;
 
-std::shared_ptr<optimist::Store> memory() { return optimist::open("memory:").value(); }
+std::shared_ptr<optimist::Store> memory() {
+  return optimist::open("memory:").value();
+}
 
 TEST(Definition, BecomesATableInDeclarationOrderWithDefaultsFromTheStruct) {
   const auto address = optimist::Resource<app::Address>::open(memory());
@@ -153,11 +148,11 @@ TEST(Definition, InvalidIdentifiersAreRefusedBeforeAnyTableExists) {
   ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid_definition));
   EXPECT_EQ(r.error().resource, "BadNames");
   EXPECT_EQ(r.error().error_class(), optimist::ErrorClass::framework);
-  EXPECT_THAT(r.error().fields,
-              UnorderedElementsAre(
-                  FieldError{"bad-names; DROP TABLE x", FieldReason::invalid_identifier},
-                  FieldError{"a\"b", FieldReason::invalid_identifier},
-                  FieldError{"9lives", FieldReason::invalid_identifier}));
+  EXPECT_THAT(
+      r.error().fields,
+      UnorderedElementsAre(FieldError{"bad-names; DROP TABLE x", FieldReason::invalid_identifier},
+                           FieldError{"a\"b", FieldReason::invalid_identifier},
+                           FieldError{"9lives", FieldReason::invalid_identifier}));
 }
 
 TEST(Definition, DuplicateAttributeNamesAreRefused) {
@@ -189,11 +184,10 @@ TEST(Definition, TheThrowingConstructorThrowsTheSameError) {
 
 TEST(Definition, EveryAttributeTypeRoundTrips) {
   const optimist::Resource<test::Everything> everything{memory()};
-  auto created = everything.create(set<&test::Everything::flag>(false),
-                                   set<&test::Everything::small>(-12),
-                                   set<&test::Everything::ratio>(2.25),
-                                   set<&test::Everything::nickname>("nick"),
-                                   set<&test::Everything::maybe>(std::nullopt));
+  auto created = everything.create(
+      set<&test::Everything::flag>(false), set<&test::Everything::small>(-12),
+      set<&test::Everything::ratio>(2.25), set<&test::Everything::nickname>("nick"),
+      set<&test::Everything::maybe>(std::nullopt));
   ASSERT_THAT(created, IsOk());
   const test::Everything got = everything.get_or_throw(created.value().id);
   EXPECT_FALSE(got.flag);

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Errors as values: kinds, classes, the catalogue and the formatter.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
-#include <fmt/format.h>
 
 #include "support/matchers.hpp"
 

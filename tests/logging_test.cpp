@@ -2,7 +2,6 @@
 // Every data layer operation is logged at debug level, without attribute values.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
@@ -30,8 +29,8 @@ TEST(Logging, OperationsAreLoggedWithResourceActionKeyVersionsAndOutcomeButNoVal
   auto store = optimist::open("memory:", {.logger = logger}).value();
   const optimist::Resource<Address> addresses{store};
 
-  const Address a = addresses.create_or_throw(set<&Address::state>("FL"),
-                                              set<&Address::county>("Pinellas"));
+  const Address a =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   (void)addresses.update_or_throw(a, set<&Address::county>("Guilford"));
   (void)addresses.update(a, set<&Address::county>("Miami-Dade"));
   (void)addresses.get(a.id + 100);

@@ -17,8 +17,8 @@ using optimist::testing::IsOk;
 TEST(MemoryStore, RefusesTheStoreOnTheThreadThatHoldsItsTransaction) {
   auto store = optimist::open("memory:").value();
   const optimist::Resource<Address> addresses{store};
-  const Address a = addresses.create_or_throw(set<&Address::state>("FL"),
-                                              set<&Address::county>("Pinellas"));
+  const Address a =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   auto tx = store->begin();
   ASSERT_THAT(tx, IsOk());
   EXPECT_THAT(addresses.get(a.id), HasErrorKind(ErrorKind::unavailable));
@@ -33,8 +33,7 @@ TEST(MemoryStore, EachOpenIsAPrivateStore) {
   auto second = optimist::open("memory:").value();
   const Address a = optimist::Resource<Address>{first}.create_or_throw(
       set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
-  EXPECT_THAT(optimist::Resource<Address>{second}.get(a.id),
-              HasErrorKind(ErrorKind::not_found));
+  EXPECT_THAT(optimist::Resource<Address>{second}.get(a.id), HasErrorKind(ErrorKind::not_found));
 }
 
 TEST(Open, AnUnsupportedUrlIsInvalidAndNamesTheUrl) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
-
-#include <spdlog/logger.h>
 
 #include "optimist/events.hpp"
 #include "optimist/table.hpp"
@@ -65,14 +65,14 @@ class DataLayer {
   /// `expected_version` set it also checks the version first, in the same step. Returns the
   /// record as stored after the change.
   /// Errors: not_found, stale_record (only with `expected_version`), unavailable, internal.
-  [[nodiscard]] Result<Row> increment(const Table& table, std::string_view action,
-                                      std::int64_t key, std::span<const Increment> deltas,
+  [[nodiscard]] Result<Row> increment(const Table& table, std::string_view action, std::int64_t key,
+                                      std::span<const Increment> deltas,
                                       std::optional<std::int64_t> expected_version = {});
 
   /// In one atomic step: if the record `key` is at `expected_version`, deletes it.
   /// Errors: stale_record, not_found, unavailable, internal.
-  [[nodiscard]] Result<void> destroy(const Table& table, std::string_view action,
-                                     std::int64_t key, std::int64_t expected_version);
+  [[nodiscard]] Result<void> destroy(const Table& table, std::string_view action, std::int64_t key,
+                                     std::int64_t expected_version);
 
   /// The logger this data layer reports to.
   [[nodiscard]] const std::shared_ptr<spdlog::logger>& logger() const noexcept { return logger_; }

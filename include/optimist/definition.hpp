@@ -36,7 +36,9 @@ struct Definition;
 
 /// A struct with a Definition specialisation.
 template <class T>
-concept Defined = requires { Definition<T>::resource; };
+concept Defined = requires {
+  Definition<T>::resource;
+};
 
 /// Checks on one attribute's values, applied by every action that writes it.
 struct Constraints {
@@ -88,8 +90,7 @@ template <auto M>
 constexpr Attribute<M, Role::version> version(std::string_view name) {
   static_assert(detail::MemberTraits<decltype(M)>::valid,
                 "optimist: the version must be a pointer to a data member, like &Address::version");
-  static_assert(std::is_integral_v<detail::value_t<M>> &&
-                    !std::is_same_v<detail::value_t<M>, bool>,
+  static_assert(std::is_integral_v<detail::value_t<M>> && !std::is_same_v<detail::value_t<M>, bool>,
                 "optimist: the version attribute must be an integral type, like std::int64_t");
   return {name, {}};
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace optimist {
 
@@ -23,9 +23,9 @@ enum class ErrorClass { invalid, forbidden, framework, unknown };
 /// optimist::ErrorClass::invalid, "the email address is already claimed"};`.
 /// Names must be unique: two kinds with the same name compare equal.
 struct ErrorKind {
-  std::string_view name;           ///< snake_case, unique per kind
-  ErrorClass error_class;          ///< the class every error of this kind has
-  std::string_view summary;        ///< the catalogue's sentence for this kind
+  std::string_view name;     ///< snake_case, unique per kind
+  ErrorClass error_class;    ///< the class every error of this kind has
+  std::string_view summary;  ///< the catalogue's sentence for this kind
 
   /// The record moved on: reload it and redo the change. Detail: `filter`, `stored_version`.
   static const ErrorKind stale_record;
@@ -52,19 +52,16 @@ struct ErrorKind {
 
 inline constexpr ErrorKind ErrorKind::stale_record{"stale_record", ErrorClass::invalid,
                                                    "the record was changed by someone else"};
-inline constexpr ErrorKind ErrorKind::not_found{"not_found", ErrorClass::invalid,
-                                                "no such record"};
+inline constexpr ErrorKind ErrorKind::not_found{"not_found", ErrorClass::invalid, "no such record"};
 inline constexpr ErrorKind ErrorKind::invalid{"invalid", ErrorClass::invalid, "invalid input"};
 inline constexpr ErrorKind ErrorKind::conflict{"conflict", ErrorClass::invalid,
                                                "the value is already taken"};
 inline constexpr ErrorKind ErrorKind::unavailable{"unavailable", ErrorClass::framework,
                                                   "the data layer is unavailable"};
-inline constexpr ErrorKind ErrorKind::forbidden{"forbidden", ErrorClass::forbidden,
-                                                "not allowed"};
+inline constexpr ErrorKind ErrorKind::forbidden{"forbidden", ErrorClass::forbidden, "not allowed"};
 inline constexpr ErrorKind ErrorKind::invalid_definition{
     "invalid_definition", ErrorClass::framework, "the resource definition is invalid"};
-inline constexpr ErrorKind ErrorKind::internal{"internal", ErrorClass::unknown,
-                                               "internal error"};
+inline constexpr ErrorKind ErrorKind::internal{"internal", ErrorClass::unknown, "internal error"};
 
 /// Why one field was refused.
 enum class FieldReason {

@@ -30,7 +30,9 @@ struct ReadOf {
   using type = void;
 };
 template <class D>
-  requires requires { typename D::read; }
+requires requires {
+  typename D::read;
+}
 struct ReadOf<D> {
   using type = typename D::read;
 };
@@ -39,7 +41,9 @@ struct CreateOf {
   using type = void;
 };
 template <class D>
-  requires requires { typename D::create; }
+requires requires {
+  typename D::create;
+}
 struct CreateOf<D> {
   using type = typename D::create;
 };
@@ -48,7 +52,9 @@ struct UpdateOf {
   using type = void;
 };
 template <class D>
-  requires requires { typename D::update; }
+requires requires {
+  typename D::update;
+}
 struct UpdateOf<D> {
   using type = typename D::update;
 };
@@ -57,7 +63,9 @@ struct DestroyOf {
   using type = void;
 };
 template <class D>
-  requires requires { typename D::destroy; }
+requires requires {
+  typename D::destroy;
+}
 struct DestroyOf<D> {
   using type = typename D::destroy;
 };
@@ -71,7 +79,6 @@ template <class D>
 struct IsDelta : std::false_type {};
 template <auto M>
 struct IsDelta<Delta<M>> : std::true_type {};
-
 
 /// Compile-time facts about resource T: its attributes and where key and version live.
 template <class T>
@@ -94,8 +101,7 @@ struct Schema {
   }
 
   static constexpr std::size_t key = find_role(Role::primary_key, std::make_index_sequence<size>{});
-  static constexpr std::size_t version =
-      find_role(Role::version, std::make_index_sequence<size>{});
+  static constexpr std::size_t version = find_role(Role::version, std::make_index_sequence<size>{});
   static constexpr auto key_member = std::tuple_element_t<key, Attributes>::member;
   static constexpr auto version_member = std::tuple_element_t<version, Attributes>::member;
 

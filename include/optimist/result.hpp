@@ -35,7 +35,9 @@ template <class T>
 using Result = outcome::basic_result<T, Error, detail::ThrowException>;
 
 /// A successful Result<void>.
-[[nodiscard]] inline auto ok() { return outcome::success(); }
+[[nodiscard]] inline auto ok() {
+  return outcome::success();
+}
 
 }  // namespace optimist
 

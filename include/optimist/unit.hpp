@@ -194,8 +194,8 @@ class Unit {
  public:
   /// Creates a record from `changes` (set<&T::m>(v)), through Action (default: T's create).
   template <Defined T, class Action = void, class... Cs>
-    requires(detail::IsChange<std::remove_cvref_t<Cs>>::value && ...)
-  Unit& create(std::string name, Cs&&... changes) {
+  requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& create(std::string name,
+                                                                               Cs&&... changes) {
     using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
     return add_resource_step<T>(
         std::move(name), StepKind::create,
@@ -206,21 +206,20 @@ class Unit {
   }
   /// Creates a record from the changes `fn(results)` returns as a std::tuple of set<>s.
   template <Defined T, class Action = void, class F>
-    requires std::invocable<const F&, const UnitResults&>
-  Unit& create(std::string name, F fn) {
+  requires std::invocable<const F&, const UnitResults&> Unit& create(std::string name, F fn) {
     using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
-    return add_resource_step<T>(std::move(name), StepKind::create,
-                                [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
-                                  return std::apply(
-                                      [&](auto&&... c) { return r.template create<A>(c...); },
-                                      fn(rs));
-                                });
+    return add_resource_step<T>(
+        std::move(name), StepKind::create,
+        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
+          return std::apply([&](auto&&... c) { return r.template create<A>(c...); }, fn(rs));
+        });
   }
 
   /// Updates `record` with `changes`, locked on its version (Resource<T>::update).
   template <class Action = void, Defined T, class... Cs>
-    requires(detail::IsChange<std::remove_cvref_t<Cs>>::value && ...)
-  Unit& update(std::string name, const T& record, Cs&&... changes) {
+  requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& update(std::string name,
+                                                                               const T& record,
+                                                                               Cs&&... changes) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
     return add_resource_step<T>(
         std::move(name), StepKind::update,
@@ -233,17 +232,15 @@ class Unit {
   /// Updates the record `fn(results)` returns first in a std::tuple, with the set<>s after
   /// it: `return std::tuple{results.get<Account>("open"), set<&Account::balance>(0)};`.
   template <Defined T, class Action = void, class F>
-    requires std::invocable<const F&, const UnitResults&>
-  Unit& update(std::string name, F fn) {
+  requires std::invocable<const F&, const UnitResults&> Unit& update(std::string name, F fn) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(std::move(name), StepKind::update,
-                                [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
-                                  return std::apply(
-                                      [&](const T& record, auto&&... c) {
-                                        return r.template update<A>(record, c...);
-                                      },
-                                      fn(rs));
-                                });
+    return add_resource_step<T>(
+        std::move(name), StepKind::update,
+        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
+          return std::apply(
+              [&](const T& record, auto&&... c) { return r.template update<A>(record, c...); },
+              fn(rs));
+        });
   }
 
   /// Destroys `record`, locked on its version. The step's result is `record`.
@@ -253,22 +250,21 @@ class Unit {
   }
   /// Destroys the record `fn(results)` returns, locked on its version.
   template <Defined T, class Action = void, class F>
-    requires std::invocable<const F&, const UnitResults&>
-  Unit& destroy(std::string name, F fn) {
+  requires std::invocable<const F&, const UnitResults&> Unit& destroy(std::string name, F fn) {
     using A = detail::action_or<typename Resource<T>::DestroyAction, Action>;
-    return add_resource_step<T>(std::move(name), StepKind::destroy,
-                                [fn = std::move(fn)](const Resource<T>& r,
-                                                     const UnitResults& rs) -> Result<T> {
-                                  T record = fn(rs);
-                                  OPTIMIST_TRYV(r.template destroy<A>(record));
-                                  return record;
-                                });
+    return add_resource_step<T>(
+        std::move(name), StepKind::destroy,
+        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) -> Result<T> {
+          T record = fn(rs);
+          OPTIMIST_TRYV(r.template destroy<A>(record));
+          return record;
+        });
   }
 
   /// Atomic change of the record with primary key `key` (Resource<T>::change): never stale.
   template <Defined T, class Action = void, class... Ds>
-    requires(detail::IsDelta<Ds>::value && ...)
-  Unit& change(std::string name, std::int64_t key, const Ds&... deltas) {
+  requires(detail::IsDelta<Ds>::value&&...) Unit& change(std::string name, std::int64_t key,
+                                                         const Ds&... deltas) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
     return add_resource_step<T>(std::move(name), StepKind::change,
                                 [key, deltas...](const Resource<T>& r, const UnitResults&) {
@@ -278,8 +274,8 @@ class Unit {
   /// Atomic change of `record`'s stored record, checked against its version in the same
   /// data-layer step (Resource<T>::change_locked).
   template <class Action = void, Defined T, class... Ds>
-    requires(detail::IsDelta<Ds>::value && ...)
-  Unit& change_locked(std::string name, const T& record, const Ds&... deltas) {
+  requires(detail::IsDelta<Ds>::value&&...) Unit& change_locked(std::string name, const T& record,
+                                                                const Ds&... deltas) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
     return add_resource_step<T>(std::move(name), StepKind::change,
                                 [record, deltas...](const Resource<T>& r, const UnitResults&) {
@@ -293,8 +289,7 @@ class Unit {
   /// the step uses, `custom<Transfer>("audit", fn)`, so that run() prepares their tables
   /// before the transaction opens (a store may refuse schema work inside one).
   template <Defined... Ts, class F>
-    requires std::invocable<F&, StepContext&>
-  Unit& custom(std::string name, F fn) {
+  requires std::invocable<F&, StepContext&> Unit& custom(std::string name, F fn) {
     return add_callable<Ts...>(std::move(name), StepKind::custom, std::move(fn));
   }
 
@@ -303,8 +298,7 @@ class Unit {
   /// so that their failures end the unit before anything is written, as one UnitError.
   /// Later steps see its result like any other.
   template <class F>
-    requires std::invocable<F&, StepContext&>
-  Unit& check(std::string name, F fn) {
+  requires std::invocable<F&, StepContext&> Unit& check(std::string name, F fn) {
     return add_callable(std::move(name), StepKind::check, std::move(fn));
   }
 
@@ -314,8 +308,7 @@ class Unit {
   /// `merge<Player>("bonus", fn)`, so that run() prepares their tables before the
   /// transaction. The merge step has no result of its own.
   template <Defined... Ts, class F>
-    requires std::invocable<const F&, const UnitResults&>
-  Unit& merge(std::string name, F fn) {
+  requires std::invocable<const F&, const UnitResults&> Unit& merge(std::string name, F fn) {
     Step s{std::move(name), StepKind::merge, {}, {&detail::Schema<Ts>::table...}, {}, {}};
     s.expand = [fn = std::move(fn)](const UnitResults& rs) -> Unit { return fn(rs); };
     return add(std::move(s));
@@ -352,8 +345,12 @@ class Unit {
 
   template <Defined T, class F>
   Unit& add_resource_step(std::string name, StepKind kind, F fn) {
-    Step s{std::move(name), kind, std::string(Definition<T>::resource.name),
-           {&detail::Schema<T>::table}, {}, {}};
+    Step s{std::move(name),
+           kind,
+           std::string(Definition<T>::resource.name),
+           {&detail::Schema<T>::table},
+           {},
+           {}};
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) -> Result<void> {
       OPTIMIST_TRY(resource, ctx.resource<T>());
       OPTIMIST_TRY(record, fn(resource, ctx.results()));
@@ -372,7 +369,8 @@ class Unit {
                       std::is_copy_constructible_v<typename R::value_type>,
                   "optimist: a step's result must be copyable");
     Step s{std::move(name), kind, {}, {&detail::Schema<Ts>::table...}, {}, {}};
-    if constexpr (sizeof...(Ts) == 1) s.resource = std::string((Definition<Ts>::resource.name, ...));
+    if constexpr (sizeof...(Ts) == 1)
+      s.resource = std::string((Definition<Ts>::resource.name, ...));
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) mutable -> Result<void> {
       auto r = fn(ctx);
       if (!r) return std::move(r).error();
@@ -388,8 +386,8 @@ class Unit {
 
   Unit& add(Step step);
   Result<void> run_steps(const std::vector<Step>& steps, bool skip_checks,
-                         const std::shared_ptr<Store>& store, DataLayer& data,
-                         UnitResults& results, std::string& failed) const;
+                         const std::shared_ptr<Store>& store, DataLayer& data, UnitResults& results,
+                         std::string& failed) const;
 
   std::vector<Step> steps_;
   std::optional<UnitError> error_;  // the first reason this unit is malformed

@@ -282,9 +282,9 @@ Result<void> MemoryStore::do_ensure_schema(const Table& table) {
   auto [it, inserted] = tables_.try_emplace(table.name);
   TableData& data = it->second;
   if (!inserted && !same_columns(*data.schema, table)) {
-    Error e = make_error(ErrorKind::invalid_definition,
-                         fmt::format("table {} is already registered with other columns",
-                                     table.name));
+    Error e =
+        make_error(ErrorKind::invalid_definition,
+                   fmt::format("table {} is already registered with other columns", table.name));
     return e;
   }
   if (inserted) {

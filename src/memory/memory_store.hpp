@@ -30,8 +30,7 @@ class MemoryStore final : public Store {
   Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                  std::int64_t expected_version,
                                  std::span<const Assignment> changes) override;
-  Result<Row> do_increment(const Table& table, std::int64_t key,
-                           std::span<const Increment> deltas,
+  Result<Row> do_increment(const Table& table, std::int64_t key, std::span<const Increment> deltas,
                            std::optional<std::int64_t> expected_version) override;
   Result<void> do_destroy(const Table& table, std::int64_t key,
                           std::int64_t expected_version) override;
@@ -61,8 +60,7 @@ class MemoryStore final : public Store {
   Result<Row> get_locked(const Table& table, std::int64_t key);
   Result<std::int64_t> insert_locked(const Table& table, const Row& row, std::vector<Undo>* undo);
   Result<std::int64_t> update_locked(const Table& table, std::int64_t key, std::int64_t expected,
-                                     std::span<const Assignment> changes,
-                                     std::vector<Undo>* undo);
+                                     std::span<const Assignment> changes, std::vector<Undo>* undo);
   Result<Row> increment_locked(const Table& table, std::int64_t key,
                                std::span<const Increment> deltas,
                                std::optional<std::int64_t> expected, std::vector<Undo>* undo);

@@ -9,10 +9,12 @@ struct Doc {
 
 template <>
 struct optimist::Definition<Doc> {
-  static constexpr auto resource = optimist::resource<Doc>(
-      "Doc", "docs", optimist::primary_key<&Doc::id>("id"),
-      optimist::version<&Doc::version>("version"),
-      optimist::attribute<&app::Counter::name>("name"));
+  static constexpr auto resource =
+      optimist::resource<Doc>("Doc", "docs", optimist::primary_key<&Doc::id>("id"),
+                              optimist::version<&Doc::version>("version"),
+                              optimist::attribute<&app::Counter::name>("name"));
 };
 
-int main() { return static_cast<int>(optimist::Definition<Doc>::resource.name.size()); }
+int main() {
+  return static_cast<int>(optimist::Definition<Doc>::resource.name.size());
+}

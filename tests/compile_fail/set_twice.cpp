@@ -3,9 +3,8 @@
 
 int main() {
   const optimist::Resource<app::Address> addresses{optimist::open("memory:").value()};
-  return addresses
-                 .create(optimist::set<&app::Address::state>("FL"),
-                         optimist::set<&app::Address::state>("NC"))
+  return addresses.create(optimist::set<&app::Address::state>("FL"),
+                          optimist::set<&app::Address::state>("NC"))
              ? 0
              : 1;
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include <optimist/optimist.hpp>
-
 #include <vector>
 
 struct Doc {
@@ -16,4 +15,6 @@ struct optimist::Definition<Doc> {
       optimist::version<&Doc::version>("version"), optimist::attribute<&Doc::tags>("tags"));
 };
 
-int main() { return static_cast<int>(optimist::Definition<Doc>::resource.name.size()); }
+int main() {
+  return static_cast<int>(optimist::Definition<Doc>::resource.name.size());
+}

@@ -13,4 +13,6 @@ struct optimist::Definition<Doc> {
                               optimist::version<&Doc::version>("version"));
 };
 
-int main() { return static_cast<int>(optimist::Definition<Doc>::resource.name.size()); }
+int main() {
+  return static_cast<int>(optimist::Definition<Doc>::resource.name.size());
+}

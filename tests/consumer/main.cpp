@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <optimist/optimist.hpp>
-
 #include <cstdio>
+#include <optimist/optimist.hpp>
 
 struct Note {
   std::int64_t id = 0;
@@ -11,10 +10,10 @@ struct Note {
 
 template <>
 struct optimist::Definition<Note> {
-  static constexpr auto resource = optimist::resource<Note>(
-      "Note", "notes", optimist::primary_key<&Note::id>("id"),
-      optimist::version<&Note::version>("version"),
-      optimist::attribute<&Note::text>("text", {.required = true}));
+  static constexpr auto resource =
+      optimist::resource<Note>("Note", "notes", optimist::primary_key<&Note::id>("id"),
+                               optimist::version<&Note::version>("version"),
+                               optimist::attribute<&Note::text>("text", {.required = true}));
   using read = optimist::Read<"read">;
   using create = optimist::Create<"create", &Note::text>;
   using update = optimist::Update<"update", &Note::text>;

@@ -8,11 +8,10 @@
 
 #include <functional>
 #include <memory>
+#include <optimist/optimist.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
-
-#include <optimist/optimist.hpp>
 
 namespace optimist::testing {
 
@@ -31,7 +30,9 @@ struct Backend {
 bool must_not_skip();
 
 /// Prints a backend as its name in test output.
-inline void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+inline void PrintTo(const Backend& backend, std::ostream* os) {
+  *os << backend.name;
+}
 
 /// Every backend this build tests.
 std::vector<Backend> backends();
@@ -58,7 +59,6 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
 }  // namespace optimist::testing
 
 /// Runs every test of fixture `Suite` (derived from BackendTest) on every backend.
-#define OPTIMIST_CONTRACT(Suite)                                                               \
-  INSTANTIATE_TEST_SUITE_P(Contract, Suite,                                                    \
-                           ::testing::ValuesIn(::optimist::testing::backends()),              \
+#define OPTIMIST_CONTRACT(Suite)                                                                  \
+  INSTANTIATE_TEST_SUITE_P(Contract, Suite, ::testing::ValuesIn(::optimist::testing::backends()), \
                            ::optimist::testing::backend_name)

@@ -4,15 +4,18 @@
 
 #include <gmock/gmock.h>
 
-#include <ostream>
-
 #include <optimist/optimist.hpp>
+#include <ostream>
 
 namespace optimist {
 
-inline void PrintTo(const ErrorKind& kind, std::ostream* os) { *os << kind.name; }
+inline void PrintTo(const ErrorKind& kind, std::ostream* os) {
+  *os << kind.name;
+}
 
-inline void PrintTo(const Error& e, std::ostream* os) { *os << e.message(); }
+inline void PrintTo(const Error& e, std::ostream* os) {
+  *os << e.message();
+}
 
 inline void PrintTo(const FieldError& f, std::ostream* os) {
   *os << "{" << f.field << ", " << to_string(f.reason) << ", " << f.limit << "}";

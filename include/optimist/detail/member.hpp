@@ -49,7 +49,7 @@ struct IsOptional<std::optional<T>> : std::true_type {};
 /// A type optimist stores in one column.
 template <class V>
 concept Scalar = std::same_as<V, bool> || std::same_as<V, std::string> || std::floating_point<V> ||
-                 (std::integral<V> && (std::is_signed_v<V> || sizeof(V) < sizeof(std::int64_t)));
+    (std::integral<V> && (std::is_signed_v<V> || sizeof(V) < sizeof(std::int64_t)));
 
 template <class V>
 struct IsAttributeType : std::bool_constant<Scalar<V>> {};
