@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   const char* url = argc > 1 ? argv[1] : "memory:";
   auto store = optimist::open(url);
   if (!store) {
-    fmt::print(stderr, "cannot open {}: {}\n", url, store.error());
+    fmt::print(stderr, "cannot open the store: {}\n", store.error());  // the URL may hold a password
     return 2;
   }
   optimist::Resource<Address> addresses{store.value()};
