@@ -371,6 +371,17 @@ Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
   return std::move(t.error);
 }
 
+template <class F>
+auto SqlStore::guarded(Connection& c, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const soci::soci_error& e) {
+    return fail(c, e);
+  } catch (const std::exception& e) {
+    return unexpected(e);
+  }
+}
+
 Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint64_t columns) {
   const Connection::Key key{&table, op, columns};
   if (c.last != nullptr && c.last_key == key) {
@@ -458,7 +469,7 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
 }
 
 Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key, bool lock) {
-  try {
+  return guarded(c, [&]() -> Result<Row> {
     Prepared& p = prepared(c, table, lock ? Op::get_for_update : Op::get, 0);
     p.in[0].integer = key;
     p.in[0].indicator = soci::i_ok;
@@ -467,18 +478,14 @@ Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key
     Row row = read_row(table, p.out);
     drain(p.statement);
     return row;
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+  });
 }
 
 Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, const Row& row) {
   if (row.size() != table.columns.size()) {
     return make_error(ErrorKind::internal, "row size does not match the table");
   }
-  try {
+  return guarded(c, [&]() -> Result<std::int64_t> {
     Prepared& p = prepared(c, table, Op::insert, 0);
     for (std::size_t i = 0; i < p.in.size(); ++i) {
       const std::size_t col = p.in_column[i];
@@ -490,11 +497,7 @@ Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, cons
     const std::int64_t key = p.out[0].integer;
     drain(p.statement);
     return key;
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+  });
 }
 
 Result<std::int64_t> SqlStore::probe(Connection& c, const Table& table, std::int64_t key,
@@ -515,7 +518,7 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
   std::uint64_t mask = 0;
   std::size_t bad = 0;
   if (!column_mask(table, changes, mask, bad)) return bad_column(table, bad);
-  try {
+  return guarded(c, [&]() -> Result<std::int64_t> {
     if (mask == 0) return probe(c, table, key, expected, true);
     Prepared& p = prepared(c, table, Op::update, mask);
     const bool single = changes.size() == 1;
@@ -533,11 +536,7 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
     p.statement.execute(true);
     if (p.statement.get_affected_rows() == 1) return expected + 1;
     return probe(c, table, key, expected, false);
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+  });
 }
 
 Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64_t key,
@@ -557,7 +556,7 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
                                     table.columns[d.column].name));
     }
   }
-  try {
+  auto r = guarded(c, [&]() -> Result<Row> {
     const Op op = expected ? Op::increment_checked : Op::increment;
     Prepared& p = prepared(c, table, op, mask);
     for (const Increment& d : deltas) {
@@ -580,11 +579,11 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     OPTIMIST_TRY(stored, probe(c, table, key, expected.value_or(0), false));
     (void)stored;
     return make_error(ErrorKind::internal, "increment changed no row");
-  } catch (const soci::soci_error& e) {
-    Error error = fail(c, e);
-    // An overflow the database reported without naming the column: it is an incremented
-    // integer column (the first, when several are incremented at once).
-    for (FieldError& f : error.fields) {
+  });
+  // An overflow the database reported without naming the column: it is an incremented
+  // integer column (the first, when several are incremented at once).
+  if (!r) {
+    for (FieldError& f : r.error().fields) {
       if (!f.field.empty() || f.reason != FieldReason::out_of_range) continue;
       for (const Increment& d : deltas) {
         if (table.columns[d.column].type == ColumnType::integer) {
@@ -593,15 +592,13 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
         }
       }
     }
-    return error;
-  } catch (const std::exception& e) {
-    return unexpected(e);
   }
+  return r;
 }
 
 Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_t key,
                                   std::int64_t expected) {
-  try {
+  return guarded(c, [&]() -> Result<void> {
     Prepared& p = prepared(c, table, Op::destroy, 0);
     p.in[0].integer = key;
     p.in[0].indicator = soci::i_ok;
@@ -612,16 +609,12 @@ Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_
     OPTIMIST_TRY(stored, probe(c, table, key, expected, false));
     (void)stored;
     return make_error(ErrorKind::internal, "destroy removed no row");
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+  });
 }
 
 Result<void> SqlStore::control(Connection& c, Op op) {
   if (!c.session) return make_error(ErrorKind::unavailable, "the connection was lost");
-  try {
+  return guarded(c, [&]() -> Result<void> {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
     const Connection::Key key{nullptr, op, 0};
     c.running = nullptr;  // no parameters: nothing to drop on failure
@@ -637,11 +630,7 @@ Result<void> SqlStore::control(Connection& c, Op op) {
     }
     it->second->statement.execute(true);
     return ok();
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+  });
 }
 
 namespace {
@@ -720,7 +709,7 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
 Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   std::set<std::string, std::less<>> stored;
   c.running = nullptr;  // the statements below are not cached
-  try {
+  OPTIMIST_TRYV(guarded(c, [&]() -> Result<void> {
     soci::session& s = *c.session;
     const bool pg = dialect_ == Dialect::postgresql;
     if (pg) {
@@ -758,11 +747,8 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
       }
       throw;
     }
-  } catch (const soci::soci_error& e) {
-    return fail(c, e);
-  } catch (const std::exception& e) {
-    return unexpected(e);
-  }
+    return ok();
+  }));
   std::vector<FieldError> missing;
   for (const Column& col : table.columns) {
     if (!stored.contains(col.name)) missing.push_back({col.name, FieldReason::missing_column});

@@ -174,6 +174,10 @@ class SqlStore final : public Store {
 
  private:
   Error fail(Connection& c, const soci::soci_error& e);
+  /// Runs `f`, a call of SOCI on `c`, and turns whatever it throws into an Error: the one
+  /// place where the SQL store stops exceptions.
+  template <class F>
+  auto guarded(Connection& c, F&& f) -> decltype(f());
   Result<std::int64_t> probe(Connection& c, const Table& table, std::int64_t key,
                              std::int64_t expected, bool found_is_ok);
   Prepared& prepared(Connection& c, const Table& table, Op op, std::uint64_t columns);
