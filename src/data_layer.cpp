@@ -69,10 +69,8 @@ Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view acti
   auto r = do_insert(table, row);
   annotate(r, table, action, std::nullopt, std::nullopt);
   if (r) written(table, action, EventKind::created, r.value(), version_in(table, row));
-  if (logger_->should_log(spdlog::level::debug)) {
-    logger_->debug("{}.{} insert key={} -> {}", table.resource, action, r ? r.value() : 0,
-                   outcome_of(r));
-  }
+  logger_->debug("{}.{} insert key={} -> {}", table.resource, action, r ? r.value() : 0,
+                 outcome_of(r));
   return r;
 }
 
@@ -85,11 +83,9 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
   if (r && r.value() != expected_version) {
     written(table, action, EventKind::updated, key, r.value());
   }
-  if (logger_->should_log(spdlog::level::debug)) {
-    logger_->debug("{}.{} update key={} columns={} expected_version={} -> {} version={}",
-                   table.resource, action, key, changes.size(), expected_version, outcome_of(r),
-                   r ? r.value() : r.error().stored_version.value_or(0));
-  }
+  logger_->debug("{}.{} update key={} columns={} expected_version={} -> {} version={}",
+                 table.resource, action, key, changes.size(), expected_version, outcome_of(r),
+                 r ? r.value() : r.error().stored_version.value_or(0));
   return r;
 }
 

@@ -231,15 +231,9 @@ constexpr Delta<M> increment(N n) {
 /// Builds a Delta that subtracts `n` from attribute M: decrement<&Account::balance>(10).
 template <auto M, class N>
 constexpr Delta<M> decrement(N n) {
-  static_assert(detail::MemberTraits<decltype(M)>::valid,
-                "optimist: decrement<> takes a pointer to a data member, like "
-                "decrement<&Account::balance>(10)");
-  static_assert(detail::is_numeric_attribute<detail::value_t<M>>,
-                "optimist: only a numeric attribute (an integer or floating-point member, not "
-                "bool, text or optional) can be incremented");
-  static_assert(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>,
-                "optimist: the amount of an increment must be a number");
-  return Delta<M>{-static_cast<detail::amount_t<detail::value_t<M>>>(n)};
+  Delta<M> d = increment<M>(n);
+  d.amount = -d.amount;
+  return d;
 }
 
 }  // namespace optimist
