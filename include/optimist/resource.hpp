@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,170 +14,12 @@
 #include <vector>
 
 #include "optimist/definition.hpp"
-#include "optimist/detail/values.hpp"
+#include "optimist/detail/schema.hpp"
 #include "optimist/store.hpp"
 
 namespace optimist {
 
 class StepContext;
-
-namespace detail {
-
-/// The action Definition<T> declares under `using read = ...` (and so on), or void.
-template <class D>
-struct ReadOf {
-  using type = void;
-};
-template <class D>
-requires requires {
-  typename D::read;
-}
-struct ReadOf<D> {
-  using type = typename D::read;
-};
-template <class D>
-struct CreateOf {
-  using type = void;
-};
-template <class D>
-requires requires {
-  typename D::create;
-}
-struct CreateOf<D> {
-  using type = typename D::create;
-};
-template <class D>
-struct UpdateOf {
-  using type = void;
-};
-template <class D>
-requires requires {
-  typename D::update;
-}
-struct UpdateOf<D> {
-  using type = typename D::update;
-};
-template <class D>
-struct DestroyOf {
-  using type = void;
-};
-template <class D>
-requires requires {
-  typename D::destroy;
-}
-struct DestroyOf<D> {
-  using type = typename D::destroy;
-};
-
-template <class C>
-struct IsChange : std::false_type {};
-template <auto M>
-struct IsChange<Change<M>> : std::true_type {};
-
-template <class D>
-struct IsDelta : std::false_type {};
-template <auto M>
-struct IsDelta<Delta<M>> : std::true_type {};
-
-/// Compile-time facts about resource T: its attributes and where key and version live.
-template <class T>
-struct Schema {
-  static constexpr const auto& spec = Definition<T>::resource;
-  using Attributes = std::remove_cvref_t<decltype(spec.attributes)>;
-  static constexpr std::size_t size = std::tuple_size_v<Attributes>;
-
-  template <std::size_t... I>
-  static constexpr std::size_t find_role(Role r, std::index_sequence<I...>) {
-    std::size_t found = size;
-    ((std::tuple_element_t<I, Attributes>::role == r ? (found = I, 0) : 0), ...);
-    return found;
-  }
-  template <auto M, std::size_t... I>
-  static constexpr std::size_t find_member(std::index_sequence<I...>) {
-    std::size_t found = size;
-    ((same_member<M, std::tuple_element_t<I, Attributes>::member>() ? (found = I, 0) : 0), ...);
-    return found;
-  }
-
-  static constexpr std::size_t key = find_role(Role::primary_key, std::make_index_sequence<size>{});
-  static constexpr std::size_t version = find_role(Role::version, std::make_index_sequence<size>{});
-  static constexpr auto key_member = std::tuple_element_t<key, Attributes>::member;
-  static constexpr auto version_member = std::tuple_element_t<version, Attributes>::member;
-
-  /// Column index of member M; `size` when M is not an attribute.
-  template <auto M>
-  static constexpr std::size_t column = find_member<M>(std::make_index_sequence<size>{});
-
-  template <auto M>
-  static constexpr const auto& attribute() {
-    return std::get<column<M>>(spec.attributes);
-  }
-
-  template <class F>
-  static void for_each(F&& f) {
-    std::apply([&](const auto&... a) { (f(a), ...); }, spec.attributes);
-  }
-
-  static Row to_row(const T& record) {
-    Row row;
-    row.reserve(size);
-    for_each([&](const auto& a) { row.push_back(to_value(record.*(a.member))); });
-    return row;
-  }
-
-  static Result<T> from_row(const Table& table, Row&& row) {
-    if (row.size() != size) return column_type_error(table, std::min(row.size(), size));
-    T record{};
-    std::size_t bad = size;
-    if (!assign(row, record, bad, std::make_index_sequence<size>{})) {
-      return column_type_error(table, bad);
-    }
-    return record;
-  }
-
-  template <std::size_t... I>
-  static bool assign(Row& row, T& record, std::size_t& bad, std::index_sequence<I...>) {
-    return ((from_value(std::move(row[I]), record.*(std::tuple_element_t<I, Attributes>::member)) ||
-             (bad = I, false)) &&
-            ...);
-  }
-
-  /// The Table of T, built and validated once per process.
-  static const Result<Table>& table();
-};
-
-/// Builds and validates the runtime Table of a resource (registration checks that need
-/// values rather than types: identifiers, duplicates, constraint placement, defaults).
-Result<Table> finish_table(Table table);
-
-template <class T>
-const Result<Table>& Schema<T>::table() {
-  static const Result<Table> built = [] {
-    Table t;
-    t.resource = std::string(spec.name);
-    t.name = std::string(spec.table);
-    t.primary_key = key;
-    t.version = version;
-    const T defaults{};
-    for_each([&](const auto& a) {
-      using V = typename std::remove_cvref_t<decltype(a)>::value_type;
-      t.columns.push_back(Column{.name = std::string(a.name),
-                                 .type = column_type<V>(),
-                                 .nullable = IsOptional<V>::value,
-                                 .required = a.constraints.required,
-                                 .max_length = a.constraints.max_length,
-                                 .unique = a.constraints.unique,
-                                 .default_value = to_value(defaults.*(a.member))});
-    });
-    return finish_table(std::move(t));
-  }();
-  return built;
-}
-
-/// An `invalid` error with field errors, for resource and action.
-Error invalid_error(const Table& table, std::string_view action, std::vector<FieldError> fields);
-
-}  // namespace detail
 
 /// The code interface of resource T on a store: get, create, update and destroy through the
 /// actions its Definition declares. Each call returns a Result; the `*_or_throw` forms
