@@ -154,6 +154,22 @@ TEST_P(AddressTest, DestroyChecksTheVersion) {
               HasErrorKind(ErrorKind::not_found));
 }
 
+// Found by differential testing (differential_test, seed 1): SQLite gave the key of the
+// destroyed newest record to the next create, so the destroyed copy, still at version 1,
+// updated and could destroy that stranger.
+TEST_P(AddressTest, TheKeyOfADestroyedRecordIsNeverGivenToANewOne) {
+  (void)create("FL", "Pinellas");
+  const Address newest = create("NC", "Guilford");
+  ASSERT_THAT(addresses->destroy(newest), IsOk());
+  const Address next = create("GA", "Cobb");
+  EXPECT_NE(next.id, newest.id);
+
+  EXPECT_THAT(addresses->update(newest, set<&Address::county>("Wake")),
+              HasErrorKind(ErrorKind::not_found));
+  EXPECT_THAT(addresses->destroy(newest), HasErrorKind(ErrorKind::not_found));
+  EXPECT_EQ(addresses->get_or_throw(next.id).county, "Cobb");
+}
+
 TEST_P(AddressTest, RequiredAttributeMissingOrEmptyIsInvalidAndWritesNothing) {
   auto missing = addresses->create(set<&Address::state>("FL"));
   ASSERT_THAT(missing, HasErrorKind(ErrorKind::invalid));

@@ -105,10 +105,10 @@ INSTANTIATE_TEST_SUITE_P(Dialects, SqlText, ::testing::Values(Dialect::sqlite, D
 
 TEST(SqlTextSqlite, CreateTable) {
   EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, addresses()),
-            R"(CREATE TABLE IF NOT EXISTS "addresses" ("id" INTEGER PRIMARY KEY, )"
+            R"(CREATE TABLE IF NOT EXISTS "addresses" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
             R"("version" INTEGER NOT NULL, "state" TEXT NOT NULL, "county" TEXT NOT NULL))");
   EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, accounts()),
-            R"(CREATE TABLE IF NOT EXISTS "accounts" ("id" INTEGER PRIMARY KEY, )"
+            R"(CREATE TABLE IF NOT EXISTS "accounts" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
             R"("version" INTEGER NOT NULL, "email" TEXT NOT NULL UNIQUE, "balance" REAL NOT NULL, )"
             R"("active" INTEGER NOT NULL, "nickname" TEXT, "logins" INTEGER NOT NULL )"
             R"(CONSTRAINT "logins" CHECK (typeof("logins") = 'integer')))");
