@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+#include "differential/operation.hpp"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <random>
+
+namespace optimist::differential {
+
+namespace {
+
+constexpr std::int64_t int_max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t int_min = std::numeric_limits<std::int64_t>::min();
+
+// Multibyte UTF-8 (2, 3 and 4 bytes, a combining accent, invisible characters) and text
+// that would break SQL spliced into a statement.
+constexpr std::string_view fragments[] = {
+    "Ann",   "Zoë",       "München", "東京",    "Ελλάδα",
+    "🎉",     "e\u0301",   "ß",       "O'Brien", "Robert'); DROP TABLE players;--",
+    "\"q\"", "%_",        "\\",      "a;b",     "NULL",
+    " ",     "tab\there", "li\nne",  "$1",      ":name",
+    "?",     "/*x*/",     "ﬁ",       "\u200b",  "\u00a0",
+};
+
+// Bytes that are not UTF-8: stray continuation, truncated sequences, an overlong form, a
+// surrogate, a code point above U+10FFFF.
+constexpr std::string_view not_utf8[] = {
+    "\xff", "ab\xfe", "\xc3", "\xc3(", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80", "\xe2\x82",
+};
+
+// A small pool, so that creates and updates of members collide on the unique email.
+constexpr std::string_view emails[] = {"ann@example.org", "zoë@例え.jp", "o'neil@x", "a%_@x"};
+
+// One character of each UTF-8 length, to build texts of an exact number of code points.
+constexpr std::string_view wide[] = {"a", "é", "字", "🎉"};
+
+class Draw {
+ public:
+  explicit Draw(std::uint64_t seed) : rng_(seed) {}
+  /// 0 .. n-1; plain modulo, so that every standard library draws the same numbers.
+  std::uint64_t below(std::uint64_t n) { return rng_() % n; }
+  bool percent(std::uint64_t p) { return below(100) < p; }
+  template <class T, std::size_t N>
+  const T& one_of(const T (&items)[N]) {
+    return items[below(N)];
+  }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+std::string repeated(std::string_view s, std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+// The first `n` code points of valid UTF-8 `s`.
+std::string first_code_points(std::string_view s, std::size_t n) {
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < n && i < s.size(); ++k) {
+    ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+  }
+  return std::string(s.substr(0, i));
+}
+
+// A text for an attribute of at most `max` code points (0: no limit): usually fine, now
+// and then exactly at the limit, one past it, not UTF-8, with a NUL, or empty.
+std::string text(Draw& d, std::size_t max) {
+  const std::size_t limit = max == 0 ? 300 : max;
+  const auto roll = d.below(100);
+  if (roll < 72) {
+    std::string s;
+    for (auto n = 1 + d.below(3); n > 0; --n) s += d.one_of(fragments);
+    return max == 0 ? s : first_code_points(s, max);
+  }
+  if (roll < 80) return repeated(d.one_of(wide), limit);
+  if (roll < 86) return repeated(d.one_of(wide), limit + 1);
+  if (roll < 92) return std::string("x") + std::string(d.one_of(not_utf8));
+  if (roll < 95) return std::string("a\0b", 3);
+  return {};
+}
+
+std::int64_t number(Draw& d) {
+  constexpr std::int64_t edges[] = {int_max, int_min, int_max - 1, int_min + 1, 1LL << 62};
+  if (d.percent(70)) return static_cast<std::int64_t>(d.below(201)) - 100;
+  return d.one_of(edges);
+}
+
+std::size_t max_length(Res res, std::size_t slot) {
+  switch (res) {
+    case Res::player:
+      return 100;
+    case Res::address:
+      return slot == 0 ? 2 : 64;
+    case Res::member:
+      return 0;
+  }
+  return 0;
+}
+
+Field literal(Draw& d, Res res, std::size_t slot) {
+  if (res == Res::player && slot == 1) return {Field::Mode::literal, Value{number(d)}};
+  if (res == Res::member && slot == 0 && d.percent(70)) {
+    return {Field::Mode::literal, Value{std::string(d.one_of(emails))}};
+  }
+  return {Field::Mode::literal, Value{text(d, max_length(res, slot))}};
+}
+
+Target target(Draw& d, bool in_unit) {
+  Target t;
+  t.never = d.percent(5);
+  t.chain = in_unit && d.percent(40);
+  t.pick = static_cast<std::uint32_t>(d.below(16));
+  const auto roll = d.below(100);
+  t.copy = roll < 60 ? Copy::fresh : roll < 85 ? Copy::held : roll < 93 ? Copy::ahead : Copy::zero;
+  t.held = static_cast<std::uint32_t>(d.below(8));
+  return t;
+}
+
+Res resource(Draw& d) {
+  const auto roll = d.below(100);
+  return roll < 45 ? Res::player : roll < 75 ? Res::address : Res::member;
+}
+
+Op simple(Draw& d, OpKind kind, bool in_unit) {
+  Op op;
+  op.kind = kind;
+  op.res = kind == OpKind::change || kind == OpKind::change_locked ? Res::player : resource(d);
+  if (kind == OpKind::create) {
+    const std::size_t slots = op.res == Res::player ? 1 : 2;
+    for (std::size_t i = 0; i < slots; ++i) {
+      if (d.percent(92)) op.fields[i] = literal(d, op.res, i);
+    }
+    return op;
+  }
+  op.target = target(d, in_unit);
+  if (kind == OpKind::update) {
+    for (std::size_t i = 0; i < 2; ++i) {
+      const auto roll = d.below(100);
+      if (roll < 45) {
+        op.fields[i] = literal(d, op.res, i);
+      } else if (roll < 60) {
+        op.fields[i].mode = Field::Mode::same;
+      }
+    }
+  }
+  if (kind == OpKind::change || kind == OpKind::change_locked) {
+    op.decrement = d.percent(30);
+    op.amount = number(d);
+    if (op.decrement && op.amount == int_min) op.amount = int_max;  // -int_min overflows
+  }
+  return op;
+}
+
+Op compound(Draw& d, OpKind kind) {
+  Op op;
+  op.kind = kind;
+  op.commit = d.percent(60);
+  const bool unit = kind == OpKind::unit;
+  for (auto n = 2 + d.below(4); n > 0; --n) {
+    const auto roll = d.below(100);
+    OpKind k = roll < 25   ? OpKind::create
+               : roll < 50 ? OpKind::update
+               : roll < 60 ? OpKind::destroy
+               : roll < 70 ? OpKind::change
+               : roll < 80 ? OpKind::change_locked
+               : roll < 90 ? OpKind::get_for_update
+                           : (unit ? OpKind::fail : OpKind::get);
+    op.steps.push_back(simple(d, k, unit));
+  }
+  return op;
+}
+
+}  // namespace
+
+std::string_view name_of(Res res) noexcept {
+  switch (res) {
+    case Res::player:
+      return "Player";
+    case Res::address:
+      return "Address";
+    case Res::member:
+      return "Member";
+  }
+  return "?";
+}
+
+std::string_view field_name(Res res, std::size_t slot) noexcept {
+  switch (res) {
+    case Res::player:
+      return slot == 0 ? "name" : "points";
+    case Res::address:
+      return slot == 0 ? "state" : "county";
+    case Res::member:
+      return slot == 0 ? "email" : "name";
+  }
+  return "?";
+}
+
+std::vector<Op> generate(std::uint64_t seed, std::size_t count) {
+  Draw d(seed);
+  std::vector<Op> ops;
+  ops.reserve(count);
+  while (ops.size() < count) {
+    const auto roll = d.below(100);
+    if (roll < 22) {
+      ops.push_back(simple(d, OpKind::create, false));
+    } else if (roll < 30) {
+      ops.push_back(simple(d, OpKind::get, false));
+    } else if (roll < 34) {
+      ops.push_back(simple(d, OpKind::get_for_update, false));
+    } else if (roll < 55) {
+      ops.push_back(simple(d, OpKind::update, false));
+    } else if (roll < 65) {
+      ops.push_back(simple(d, OpKind::destroy, false));
+    } else if (roll < 73) {
+      ops.push_back(simple(d, OpKind::change, false));
+    } else if (roll < 81) {
+      ops.push_back(simple(d, OpKind::change_locked, false));
+    } else if (roll < 91) {
+      ops.push_back(compound(d, OpKind::unit));
+    } else {
+      ops.push_back(compound(d, OpKind::transaction));
+    }
+  }
+  return ops;
+}
+
+std::string quote(std::string_view s) {
+  // A run of one character, as the generator makes for length limits.
+  if (s.size() > 24) {
+    const std::string first = first_code_points(s, 1);
+    std::size_t n = 0;
+    std::size_t at = 0;
+    while (at < s.size() && s.substr(at, first.size()) == first) at += first.size(), ++n;
+    if (at == s.size()) return fmt::format("{}*{}", quote(first), n);
+  }
+  std::string out = "\"";
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const std::size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    bool valid = (c < 0x80 || (c >= 0xC2 && c <= 0xF4)) && i + n <= s.size();
+    for (std::size_t k = 1; valid && k < n; ++k) {
+      valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    }
+    if (valid && n == 3 && c == 0xED && static_cast<unsigned char>(s[i + 1]) >= 0xA0) valid = false;
+    if (!valid) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+    } else if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (c == '\n') {
+      out += "\\n", ++i;
+    } else if (c == '\t') {
+      out += "\\t", ++i;
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+    } else {
+      out += s.substr(i, n);
+      i += n;
+    }
+  }
+  return out + '"';
+}
+
+std::string render(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return quote(*s);
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return std::to_string(*i);
+  if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return "null";
+}
+
+namespace {
+
+std::string_view kind_name(OpKind k) {
+  switch (k) {
+    case OpKind::create:
+      return "create";
+    case OpKind::get:
+      return "get";
+    case OpKind::get_for_update:
+      return "get_for_update";
+    case OpKind::update:
+      return "update";
+    case OpKind::destroy:
+      return "destroy";
+    case OpKind::change:
+      return "change";
+    case OpKind::change_locked:
+      return "change_locked";
+    case OpKind::fail:
+      return "fail";
+    case OpKind::unit:
+      return "unit";
+    case OpKind::transaction:
+      return "transaction";
+  }
+  return "?";
+}
+
+std::string target_text(const Op& op) {
+  const Target& t = op.target;
+  std::string out = t.chain ? "(previous step's record, else " : "";
+  out += t.never ? "never-created" : fmt::format("#{}%n", t.pick);
+  if (t.chain) out += ")";
+  if (op.kind == OpKind::get || op.kind == OpKind::get_for_update || op.kind == OpKind::change) {
+    return out;
+  }
+  switch (t.copy) {
+    case Copy::fresh:
+      return out + " fresh";
+    case Copy::held:
+      return out + fmt::format(" held:{}", t.held);
+    case Copy::ahead:
+      return out + " version+1000";
+    case Copy::zero:
+      return out + " version=0";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string describe(const Op& op) {
+  std::string out(kind_name(op.kind));
+  if (op.kind == OpKind::fail) return out;
+  if (op.kind == OpKind::unit || op.kind == OpKind::transaction) {
+    out += " [";
+    for (std::size_t i = 0; i < op.steps.size(); ++i) {
+      out += fmt::format("{}s{}: {}", i == 0 ? "" : "; ", i, describe(op.steps[i]));
+    }
+    out += "]";
+    if (op.kind == OpKind::transaction) out += op.commit ? " then commit" : " then rollback";
+    return out;
+  }
+  out += fmt::format(" {}", name_of(op.res));
+  if (op.kind != OpKind::create) out += " " + target_text(op);
+  for (std::size_t i = 0; i < op.fields.size(); ++i) {
+    const Field& f = op.fields[i];
+    if (f.mode == Field::Mode::unset) continue;
+    out += fmt::format(" {}={}", field_name(op.res, i),
+                       f.mode == Field::Mode::same ? "same" : render(f.value));
+  }
+  if (op.kind == OpKind::change || op.kind == OpKind::change_locked) {
+    out += fmt::format(" points{}{}", op.decrement ? "-=" : "+=", op.amount);
+  }
+  return out;
+}
+
+std::string describe(const std::vector<Op>& ops) {
+  std::string out;
+  for (std::size_t i = 0; i < ops.size(); ++i)
+    out += fmt::format("  {}: {}\n", i, describe(ops[i]));
+  return out;
+}
+
+}  // namespace optimist::differential

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// The operations of the differential test: what one seeded sequence asks every backend to
+// do. Operations name records by creation order (handle #n: the n-th record whose creation
+// was committed), never by primary key, because each store assigns its own keys (PostgreSQL's
+// identity and the memory store burn the keys of rolled-back inserts, SQLite does not), so
+// one sequence means the same on every store.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optimist/optimist.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace optimist::differential {
+
+/// The resources of the sequences: Player (text, and an integer that atomic changes move),
+/// Address (two short texts whose limits count code points), Member (a unique email).
+enum class Res { player, address, member };
+
+enum class OpKind {
+  create,
+  get,
+  get_for_update,
+  update,
+  destroy,
+  change,         ///< Resource::change by key: never stale
+  change_locked,  ///< Resource::change_locked: checked against the copy's version
+  fail,           ///< in a unit only: a step that fails with an application's error kind
+  unit,           ///< optimist::Unit of `steps`, all or nothing
+  transaction,    ///< Store::begin(), `steps` through Resource::in(), then commit or rollback
+};
+
+/// Which copy of a record an update, destroy or change_locked passes.
+enum class Copy {
+  fresh,  ///< the copy of the record's latest committed state
+  held,   ///< one of the copies seen so far: older ones, and ones from rolled-back units
+  ahead,  ///< the fresh copy with a version the record never had (+1000): stale_record
+  zero,   ///< the fresh copy with version 0: invalid
+};
+
+/// Which record an operation is about.
+struct Target {
+  bool never = false;  ///< a primary key no store assigns: not_found
+  /// In a unit: the record of the latest earlier step on the same resource, read from the
+  /// unit's results when the step runs (update and destroy; others ignore it).
+  bool chain = false;
+  std::uint32_t pick = 0;  ///< handle: pick % n, n the handles of the resource so far (#3%n)
+  Copy copy = Copy::fresh;
+  std::uint32_t held = 0;  ///< Copy::held: copies[held % number of copies]
+
+  friend bool operator==(const Target&, const Target&) = default;
+};
+
+/// A value for one attribute slot of an operation.
+struct Field {
+  enum class Mode { unset, literal, same };  ///< same: the value the copy already holds
+  Mode mode = Mode::unset;
+  Value value;  ///< std::string or std::int64_t, as the attribute
+
+  friend bool operator==(const Field&, const Field&) = default;
+};
+
+/// One operation of a sequence; units and transactions hold their steps.
+struct Op {
+  OpKind kind = OpKind::get;
+  Res res = Res::player;
+  Target target;
+  /// Attribute slots: Player {name, points}, Address {state, county}, Member {email, name}.
+  /// Creates use the slots their action accepts (Player: name only).
+  std::array<Field, 2> fields;
+  std::int64_t amount = 0;  ///< change, change_locked: added to Player::points
+  bool decrement = false;   ///< pass `amount` to decrement<> rather than increment<>
+  bool commit = true;       ///< transaction: commit at the end, else roll back
+  std::vector<Op> steps;    ///< unit, transaction
+
+  friend bool operator==(const Op&, const Op&) = default;
+};
+
+/// The resource's name, as in its definition ("Player", ...).
+[[nodiscard]] std::string_view name_of(Res res) noexcept;
+/// The attribute name of slot `slot` of `res`.
+[[nodiscard]] std::string_view field_name(Res res, std::size_t slot) noexcept;
+
+/// `count` operations drawn from `seed`; the same seed gives the same operations everywhere
+/// (no implementation-defined distributions).
+[[nodiscard]] std::vector<Op> generate(std::uint64_t seed, std::size_t count);
+
+/// `text` in double quotes, readable: valid UTF-8 as it is, quotes, backslashes, control
+/// characters and bytes that are not UTF-8 escaped (\", \\, \n, \xNN), long runs of one
+/// character shortened to `"é"*101`.
+[[nodiscard]] std::string quote(std::string_view text);
+
+/// A stored value: quote()d text, a number, true/false or null.
+[[nodiscard]] std::string render(const Value& value);
+
+/// One line describing `op`, e.g. `update Player #2 held:1 name="Zoë" points=same`.
+[[nodiscard]] std::string describe(const Op& op);
+/// Every operation on its own line, numbered from 0, indented by two spaces.
+[[nodiscard]] std::string describe(const std::vector<Op>& ops);
+
+}  // namespace optimist::differential

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// How the differential test writes down records and errors so that two stores' answers can
+// be compared as text: every field, keys by the names the caller gives them, errors by
+// kind, resource, action and detail, never by their message.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optimist/optimist.hpp>
+#include <string>
+
+#include "differential/operation.hpp"
+#include "differential/records.hpp"
+
+namespace optimist::differential {
+
+/// Names the primary key `key` of resource `res` in outcomes (#3, never-created, ...).
+using KeyNames = std::function<std::string(Res res, std::int64_t key)>;
+
+/// The Res whose resource name is `resource`; Player when none is.
+[[nodiscard]] Res res_of(std::string_view resource);
+
+/// `{id=#2, version=3, name="Zoë", points=5}`.
+[[nodiscard]] std::string render_row(const Table& table, Res res, const Row& row,
+                                     const KeyNames& names);
+
+/// `stale_record Player.update key=#2 filter=version:1 stored_version=3`, with
+/// `field=name:too_long:100` per field error and `constraint=email`.
+[[nodiscard]] std::string render(const Error& error, const KeyNames& names);
+
+template <class T>
+std::string render(const T& record, const KeyNames& names) {
+  return render_row(detail::Schema<T>::table().value(), Traits<T>::res,
+                    detail::Schema<T>::to_row(record), names);
+}
+
+}  // namespace optimist::differential

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+#include "differential/runner.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <map>
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "differential/records.hpp"
+#include "differential/render.hpp"
+
+namespace optimist::differential {
+
+namespace {
+
+/// The error of a unit's `fail` step: an application's own kind.
+inline constexpr ErrorKind abandoned{"abandoned", ErrorClass::invalid, "the unit gave up"};
+
+/// A primary key no store assigns in a test: operations on it answer not_found.
+constexpr std::int64_t never_key = std::int64_t{1} << 40;
+
+using Record = std::variant<Player, Address, Member>;
+
+/// A record the sequence created, and every copy of it the caller was handed.
+struct Handle {
+  Res res = Res::player;
+  std::int64_t key = 0;
+  std::vector<Record> copies;
+  std::size_t fresh = 0;  ///< index of the copy of the latest committed state
+};
+
+/// The caller's side of the sequence on one store.
+struct View {
+  std::vector<Handle> handles;
+  std::map<std::pair<Res, std::int64_t>, std::size_t> by_key;
+};
+
+std::size_t index_of(Res res) {
+  return static_cast<std::size_t>(res);
+}
+
+class Runner {
+ public:
+  explicit Runner(std::shared_ptr<Store> store)
+      : store_(std::move(store)),
+        players_(Resource<Player>::open(store_)),
+        addresses_(Resource<Address>::open(store_)),
+        members_(Resource<Member>::open(store_)) {}
+
+  /// Why the resources could not be opened, if they could not.
+  std::optional<std::string> failed_to_open() const {
+    for (const Error* e : {error_of(players_), error_of(addresses_), error_of(members_)}) {
+      if (e != nullptr) return render(*e);
+    }
+    return std::nullopt;
+  }
+
+  std::string apply(const Op& op) {
+    if (op.kind == OpKind::unit) return unit(op);
+    if (op.kind == OpKind::transaction) return transaction(op);
+    bool failed = false;
+    return on_type(op,
+                   [&]<class T>(std::type_identity<T>) { return simple<T>(op, nullptr, failed); });
+  }
+
+  std::string take_targets() { return std::exchange(targets_, {}); }
+
+  std::string final_state() {
+    std::vector<std::pair<std::size_t, std::string>> rows;
+    for (Res res : {Res::player, Res::address, Res::member}) {
+      with_type(res, [&]<class T>(std::type_identity<T>) { read_all<T>(rows); });
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::string out;
+    for (const auto& [order, line] : rows) out += line + '\n';
+    return out;
+  }
+
+ private:
+  template <class T>
+  static const Error* error_of(const Result<T>& r) {
+    return r ? nullptr : &r.error();
+  }
+
+  template <class T>
+  const Resource<T>& resource() const {
+    if constexpr (std::is_same_v<T, Player>) {
+      return players_.value();
+    } else if constexpr (std::is_same_v<T, Address>) {
+      return addresses_.value();
+    } else {
+      return members_.value();
+    }
+  }
+
+  std::string key_name(Res res, std::int64_t key) const {
+    if (key == never_key) return "never-created";
+    if (auto it = unit_keys_.find({res, key}); it != unit_keys_.end()) return it->second;
+    if (auto it = view_.by_key.find({res, key}); it != view_.by_key.end()) {
+      return fmt::format("#{}", it->second);
+    }
+    return fmt::format("unmapped-key-{}", key);
+  }
+
+  KeyNames names() const {
+    return [this](Res res, std::int64_t key) { return key_name(res, key); };
+  }
+
+  template <class X>
+  std::string render(const X& x) const {
+    return differential::render(x, names());
+  }
+
+  template <class V>
+  std::string render(const Result<V>& r) const {
+    if (!r) return "error " + render(r.error());
+    if constexpr (std::is_void_v<V>) {
+      return "ok";
+    } else {
+      return "ok " + render(r.value());
+    }
+  }
+
+  /// The handle `t` picks among the handles of T; nothing for never-created or none yet.
+  template <class T>
+  std::optional<std::size_t> pick(const Target& t) const {
+    if (t.never) return std::nullopt;
+    std::vector<std::size_t> of_type;
+    for (std::size_t i = 0; i < view_.handles.size(); ++i) {
+      if (view_.handles[i].res == Traits<T>::res) of_type.push_back(i);
+    }
+    if (of_type.empty()) return std::nullopt;
+    return of_type[t.pick % of_type.size()];
+  }
+
+  template <class T>
+  std::int64_t key_of(const Target& t) {
+    const auto h = pick<T>(t);
+    const std::int64_t key = h ? view_.handles[*h].key : never_key;
+    note(key_name(Traits<T>::res, key));
+    return key;
+  }
+
+  template <class T>
+  T copy_of(const Target& t) {
+    using S = detail::Schema<T>;
+    T copy{};
+    copy.*(S::key_member) = never_key;
+    if (const auto h = pick<T>(t)) {
+      const Handle& handle = view_.handles[*h];
+      const std::size_t i = t.copy == Copy::held ? t.held % handle.copies.size() : handle.fresh;
+      copy = std::get<T>(handle.copies[i]);
+    }
+    if (t.copy == Copy::ahead) copy.*(S::version_member) += 1000;
+    if (t.copy == Copy::zero) copy.*(S::version_member) = 0;
+    note(fmt::format("{} v{}", key_name(Traits<T>::res, copy.*(S::key_member)),
+                     copy.*(S::version_member)));
+    return copy;
+  }
+
+  void note(const std::string& text) { targets_ += (targets_.empty() ? "" : ", ") + text; }
+
+  /// The caller now holds `record`: the latest committed state unless `phantom`.
+  template <class T>
+  void observe(const T& record, bool phantom = false) {
+    const std::int64_t key = record.*(detail::Schema<T>::key_member);
+    auto it = view_.by_key.find({Traits<T>::res, key});
+    if (it == view_.by_key.end() || unit_keys_.contains({Traits<T>::res, key})) return;
+    Handle& h = view_.handles[it->second];
+    h.copies.emplace_back(record);
+    if (!phantom) h.fresh = h.copies.size() - 1;
+  }
+
+  template <class T>
+  void created(const T& record) {
+    const std::int64_t key = record.*(detail::Schema<T>::key_member);
+    auto& max = max_key_[index_of(Traits<T>::res)];
+    max = std::max(max, key);
+    view_.by_key[{Traits<T>::res, key}] = view_.handles.size();
+    view_.handles.push_back(Handle{Traits<T>::res, key, {Record{record}}, 0});
+  }
+
+  /// A create, read, update, destroy or atomic change, on the store or in `tx`.
+  template <class T>
+  std::string simple(const Op& op, Transaction* tx, bool& failed) {
+    const Resource<T> r = tx != nullptr ? resource<T>().in(*tx) : resource<T>();
+    auto done = [&](const auto& result) {
+      failed = !result;
+      return render(result);
+    };
+    switch (op.kind) {
+      case OpKind::create: {
+        auto result = with_slots<T, true>(op, [&]<bool A, bool B>() {
+          return std::apply([&](auto&&... c) { return r.create(c...); },
+                            changes<A, B, T>(op, nullptr));
+        });
+        if (result) created(result.value());
+        return done(result);
+      }
+      case OpKind::get:
+      case OpKind::get_for_update: {
+        const std::int64_t key = key_of<T>(op.target);
+        auto result = op.kind == OpKind::get ? r.get(key) : r.get_for_update(key);
+        if (result) observe(result.value());
+        return done(result);
+      }
+      case OpKind::update: {
+        const T copy = copy_of<T>(op.target);
+        auto result = with_slots<T, false>(op, [&]<bool A, bool B>() {
+          return std::apply([&](auto&&... c) { return r.update(copy, c...); },
+                            changes<A, B, T>(op, &copy));
+        });
+        if (result) observe(result.value());
+        return done(result);
+      }
+      case OpKind::destroy:
+        return done(r.destroy(copy_of<T>(op.target)));
+      case OpKind::change:
+      case OpKind::change_locked:
+        if constexpr (std::is_same_v<T, Player>) {
+          auto result = op.kind == OpKind::change
+                            ? r.change(key_of<T>(op.target), delta_of(op))
+                            : r.change_locked(copy_of<T>(op.target), delta_of(op));
+          if (result) observe(result.value());
+          return done(result);
+        }
+        break;
+      case OpKind::fail:
+      case OpKind::unit:
+      case OpKind::transaction:
+        break;
+    }
+    failed = true;
+    return "not a step of a transaction";
+  }
+
+  std::string transaction(const Op& op) {
+    const View before = view_;
+    auto begun = store_->begin();
+    if (!begun) return "begin: error " + render(begun.error());
+    Transaction& tx = *begun.value();
+    std::string out = "[";
+    bool failed = false;
+    for (std::size_t i = 0; i < op.steps.size() && !failed; ++i) {
+      const Op& step = op.steps[i];
+      out += fmt::format("{}s{}: ", i == 0 ? "" : "; ", i);
+      out += on_type(step,
+                     [&]<class T>(std::type_identity<T>) { return simple<T>(step, &tx, failed); });
+    }
+    // A failed step ends the transaction (PostgreSQL refuses further statements in it).
+    if (failed || !op.commit) {
+      view_ = before;
+      const auto r = tx.rollback();
+      return out + (r ? "] rolled back" : "] rollback: error " + render(r.error()));
+    }
+    const auto r = tx.commit();
+    if (!r) view_ = before;
+    return out + (r ? "] committed" : "] commit: error " + render(r.error()));
+  }
+
+  /// Adds step `op` named `name` to `unit`; `previous` names the latest earlier step on the
+  /// same resource ("" when none).
+  template <class T>
+  void add_step(Unit& unit, const Op& op, const std::string& name, const std::string& previous) {
+    const bool chained = op.target.chain && !previous.empty();
+    if (chained) note(name + "<-" + previous);
+    switch (op.kind) {
+      case OpKind::create:
+        with_slots<T, true>(op, [&]<bool A, bool B>() {
+          std::apply([&](auto&&... c) { unit.create<T>(name, c...); },
+                     changes<A, B, T>(op, nullptr));
+        });
+        return;
+      case OpKind::update:
+        if (chained) {
+          with_slots<T, false>(op, [&]<bool A, bool B>() {
+            unit.update<T>(name, [op, previous](const UnitResults& rs) {
+              const T& base = rs.get<T>(previous);
+              return std::tuple_cat(std::tuple<T>{base}, changes<A, B, T>(op, &base));
+            });
+          });
+        } else {
+          const T copy = copy_of<T>(op.target);
+          with_slots<T, false>(op, [&]<bool A, bool B>() {
+            std::apply([&](auto&&... c) { unit.update(name, copy, c...); },
+                       changes<A, B, T>(op, &copy));
+          });
+        }
+        return;
+      case OpKind::destroy:
+        if (chained) {
+          unit.destroy<T>(name, [previous](const UnitResults& rs) { return rs.get<T>(previous); });
+        } else {
+          unit.destroy(name, copy_of<T>(op.target));
+        }
+        return;
+      case OpKind::get_for_update:
+        unit.custom<T>(name, [key = key_of<T>(op.target)](StepContext& ctx) -> Result<T> {
+          OPTIMIST_TRY(r, ctx.resource<T>());
+          return r.get_for_update(key);
+        });
+        return;
+      case OpKind::change:
+      case OpKind::change_locked:
+        if constexpr (std::is_same_v<T, Player>) {
+          if (op.kind == OpKind::change) {
+            unit.change<T>(name, key_of<T>(op.target), delta_of(op));
+          } else {
+            unit.change_locked(name, copy_of<T>(op.target), delta_of(op));
+          }
+        }
+        return;
+      case OpKind::fail:
+        unit.custom(name, [](StepContext&) -> Result<void> {
+          Error e;
+          e.kind = abandoned;
+          return e;
+        });
+        return;
+      case OpKind::get:
+      case OpKind::unit:
+      case OpKind::transaction:
+        return;
+    }
+  }
+
+  std::string unit(const Op& op) {
+    Unit unit;
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < op.steps.size(); ++i) {
+      const Op& step = op.steps[i];
+      std::string previous;
+      for (std::size_t j = i; j-- > 0;) {
+        if (op.steps[j].kind != OpKind::fail && op.steps[j].res == step.res) {
+          previous = names[j];
+          break;
+        }
+      }
+      names.push_back(fmt::format("s{}", i));
+      if (step.kind == OpKind::fail) {
+        add_step<Player>(unit, step, names.back(), previous);
+      } else {
+        on_type(step, [&]<class T>(std::type_identity<T>) {
+          add_step<T>(unit, step, names.back(), previous);
+        });
+      }
+    }
+    const UnitResult r = unit.run(store_);
+    const UnitResults& results = r ? r.value() : r.error().completed;
+    // Records created by a unit that failed were rolled back: name them by their step.
+    if (!r) {
+      for (std::size_t i = 0; i < op.steps.size(); ++i) {
+        if (op.steps[i].kind != OpKind::create) continue;
+        with_type(op.steps[i].res, [&]<class T>(std::type_identity<T>) {
+          if (const T* t = results.find<T>(names[i])) {
+            const std::int64_t key = t->*(detail::Schema<T>::key_member);
+            unit_keys_[{Traits<T>::res, key}] = "new-in-" + names[i];
+            auto& max = max_key_[index_of(Traits<T>::res)];
+            max = std::max(max, key);
+          }
+        });
+      }
+    }
+    std::string out = "[";
+    for (std::size_t i = 0; i < op.steps.size(); ++i) {
+      if (!results.contains(names[i])) break;
+      out += fmt::format("{}s{}: ", i == 0 ? "" : "; ", i);
+      const Op& step = op.steps[i];
+      out += on_type(step, [&]<class T>(std::type_identity<T>) -> std::string {
+        const T* t = results.find<T>(names[i]);
+        if (t == nullptr) return "?";
+        if (r && step.kind == OpKind::create) {
+          created(*t);
+        } else if (step.kind != OpKind::destroy) {
+          observe(*t, /*phantom=*/!r);
+        }
+        return render(*t);
+      });
+    }
+    out += "] ";
+    if (r) return out + "committed";
+    out += fmt::format("failed at {}: {}", r.error().step.empty() ? "-" : r.error().step,
+                       render(static_cast<const Error&>(r.error())));
+    unit_keys_.clear();
+    return out;
+  }
+
+  template <class T>
+  void read_all(std::vector<std::pair<std::size_t, std::string>>& rows) const {
+    const Res res = Traits<T>::res;
+    for (std::int64_t key = 1; key <= max_key_[index_of(res)]; ++key) {
+      auto r = resource<T>().get(key);
+      if (!r && r.error().kind == ErrorKind::not_found) continue;
+      auto it = view_.by_key.find({res, key});
+      const std::size_t order =
+          it == view_.by_key.end() ? std::numeric_limits<std::size_t>::max() : it->second;
+      rows.emplace_back(order, fmt::format("{} {}", name_of(res), render(r)));
+    }
+  }
+
+  std::shared_ptr<Store> store_;
+  Result<Resource<Player>> players_;
+  Result<Resource<Address>> addresses_;
+  Result<Resource<Member>> members_;
+  View view_;
+  std::array<std::int64_t, 3> max_key_{};
+  std::map<std::pair<Res, std::int64_t>, std::string> unit_keys_;
+  std::string targets_;
+};
+
+}  // namespace
+
+Trace run(const std::vector<Op>& ops, const Backend& backend) {
+  Trace trace;
+  auto store = backend.open();
+  if (!store) {
+    trace.final_state = "cannot open the store: " + store.error().message();
+    return trace;
+  }
+  Runner runner(std::move(store).value());
+  if (auto why = runner.failed_to_open()) {
+    trace.final_state = "cannot open the resources: " + *why;
+    return trace;
+  }
+  for (const Op& op : ops) {
+    trace.outcomes.push_back(runner.apply(op));
+    trace.targets.push_back(runner.take_targets());
+  }
+  trace.final_state = runner.final_state();
+  return trace;
+}
+
+}  // namespace optimist::differential
