@@ -155,7 +155,8 @@ class Resource {
   /// never stale: concurrent changes all land, and holders of older copies see a conflict on
   /// their next locked update. Returns the record as stored right after the change (its new
   /// version included), never the caller's copy.
-  /// Errors: not_found, invalid (the sum does not fit: out_of_range; nothing written),
+  /// Errors: not_found, invalid (out_of_range when the sum does not fit, or, for a
+  /// floating-point attribute, when the amount or the sum is not finite; nothing written),
   /// unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
@@ -271,6 +272,9 @@ class Resource {
     static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
                   "optimist: the same attribute is changed more than once in one call");
     check_accept_list<Action>();
+    std::vector<FieldError> errors;
+    (detail::check_value(S::template attribute<Ds::member>(), deltas.amount, errors), ...);
+    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
     const std::array<Increment, sizeof...(Ds)> increments{
         Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
     OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace optimist {
 
 namespace {
@@ -210,6 +212,11 @@ Result<Row> MemoryStore::increment_locked(const Table& table, std::int64_t key,
       }
     } else if (r && (dr || di)) {
       *r += dr ? *dr : static_cast<double>(*di);
+      if (!std::isfinite(*r)) {  // as the SQL stores, which cannot hold the sum
+        Error e = make_error(ErrorKind::invalid);
+        e.fields.push_back({table.columns[d.column].name, FieldReason::out_of_range});
+        return e;
+      }
     } else {
       return make_error(ErrorKind::internal,
                         fmt::format("column {} cannot be incremented by that delta",

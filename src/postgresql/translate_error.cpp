@@ -79,7 +79,8 @@ sql::Translated translate_error(const soci::soci_error& e, soci::session* sessio
     return {std::move(err), false};
   }
   if (state == "22003") {
-    // "bigint out of range" names no column; the SQL store fills it in from the statement.
+    // "bigint out of range" (and "value out of range: overflow" for double precision) names
+    // no column; the SQL store fills it in from the statement.
     Error err = make_error(ErrorKind::invalid);
     err.fields.push_back({std::string(), FieldReason::out_of_range});
     return {std::move(err), false};

@@ -581,12 +581,13 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     return make_error(ErrorKind::internal, "increment changed no row");
   });
   // An overflow the database reported without naming the column: it is an incremented
-  // integer column (the first, when several are incremented at once).
+  // column (the first, when several are incremented at once).
   if (!r) {
     for (FieldError& f : r.error().fields) {
       if (!f.field.empty() || f.reason != FieldReason::out_of_range) continue;
       for (const Increment& d : deltas) {
-        if (table.columns[d.column].type == ColumnType::integer) {
+        const ColumnType t = table.columns[d.column].type;
+        if (t == ColumnType::integer || t == ColumnType::real) {
           f.field = table.columns[d.column].name;
           break;
         }

@@ -100,6 +100,15 @@ std::string create_table(Dialect d, const Table& t) {
       quoted(out, c.name);
       out += ") = 'integer')";
     }
+    if (d == Dialect::sqlite && c.type == ColumnType::real) {
+      // SQLite lets `c = c + n` overflow into infinity (9e999 is how it spells it) where
+      // PostgreSQL fails: this check fails it too, naming the column. NULL passes a CHECK.
+      out += " CONSTRAINT ";
+      quoted(out, c.name);
+      out += " CHECK (abs(";
+      quoted(out, c.name);
+      out += ") < 9e999)";
+    }
   }
   out += ')';
   return out;

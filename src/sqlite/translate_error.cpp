@@ -42,7 +42,8 @@ sql::Translated translate_error(const soci::soci_error& e, bool connecting) {
         return {std::move(err), false};
       }
       if (message.find("CHECK") != std::string::npos) {
-        // The only checks optimist creates keep integer columns integral (see sql_text).
+        // The only checks optimist creates keep integer columns integral and real ones
+        // finite (see sql_text): a sum that overflowed.
         Error err = make_error(ErrorKind::invalid);
         err.fields.push_back({column, FieldReason::out_of_range});
         return {std::move(err), false};

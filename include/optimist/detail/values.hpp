@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -86,7 +87,9 @@ bool from_value(Value&& value, V& out) {
   }
 }
 
-/// Appends the constraint errors of `value` for attribute `a`.
+/// Appends the constraint errors of `value` for attribute `a`. Floating-point attributes
+/// hold finite numbers only: SQLite stores NaN as NULL and PostgreSQL refuses sums that
+/// overflow, so NaN and infinities are out_of_range on every store.
 template <class A, class V>
 void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
   if constexpr (IsOptional<V>::value) {
@@ -97,6 +100,8 @@ void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
     check_value(a, *value, out);
   } else if constexpr (std::is_same_v<V, std::string>) {
     check_text(a.name, value, a.constraints, out);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    if (!std::isfinite(value)) out.push_back({std::string(a.name), FieldReason::out_of_range});
   }
 }
 
