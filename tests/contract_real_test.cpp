@@ -89,4 +89,16 @@ TEST_P(RealTest, ASumPastTheLargestDoubleIsOutOfRangeAndWritesNothing) {
   EXPECT_EQ(gauges->get_or_throw(g.id).reading, 0.0);
 }
 
+// Found by differential testing (differential_test, seed 27): SQLite read -0.0 back as 0.0,
+// the memory store and PostgreSQL as -0.0.
+TEST_P(RealTest, NegativeZeroIsStoredAsZero) {
+  const Gauge g = gauges->create_or_throw(set<&Gauge::reading>(-0.0));
+  EXPECT_FALSE(std::signbit(gauges->get_or_throw(g.id).reading));
+  const Gauge moved = gauges->update_or_throw(g, set<&Gauge::reading>(2.5));
+  (void)gauges->update_or_throw(moved, set<&Gauge::reading>(-0.0));
+  const Gauge stored = gauges->get_or_throw(g.id);
+  EXPECT_EQ(stored.reading, 0.0);
+  EXPECT_FALSE(std::signbit(stored.reading));
+}
+
 }  // namespace

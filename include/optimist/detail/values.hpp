@@ -47,7 +47,8 @@ Value to_value(const V& v) {
   } else if constexpr (std::is_integral_v<V>) {
     return Value{static_cast<std::int64_t>(v)};
   } else if constexpr (std::is_floating_point_v<V>) {
-    return Value{static_cast<double>(v)};
+    // -0.0 is stored as 0.0 on every store: SQLite keeps no sign on a zero.
+    return Value{v == 0 ? 0.0 : static_cast<double>(v)};
   } else {
     return Value{v};
   }
