@@ -154,7 +154,7 @@ TEST_P(AddressTest, DestroyChecksTheVersion) {
               HasErrorKind(ErrorKind::not_found));
 }
 
-// Found by differential testing (differential_test, seed 1): SQLite gave the key of the
+// Found by differential testing (differential_test, seed 16): SQLite gave the key of the
 // destroyed newest record to the next create, so the destroyed copy, still at version 1,
 // updated and could destroy that stranger.
 TEST_P(AddressTest, TheKeyOfADestroyedRecordIsNeverGivenToANewOne) {

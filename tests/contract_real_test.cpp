@@ -62,8 +62,8 @@ TEST_P(RealTest, DoublesBooleansAndNullsComeBackAsStored) {
   }
 }
 
-// Found by differential testing: SQLite stores NaN as NULL (a NOT NULL violation) where the
-// memory store and PostgreSQL kept it, and lets infinities through.
+// Found by differential testing (seed 18): SQLite stores NaN as NULL (a NOT NULL violation) where
+// the memory store and PostgreSQL kept it, and lets infinities through.
 TEST_P(RealTest, NanAndInfinityAreOutOfRangeAndWriteNothing) {
   expect_reading_out_of_range(gauges->create(set<&Gauge::reading>(nan)));
   expect_reading_out_of_range(gauges->create(set<&Gauge::reading>(-inf)));
@@ -76,7 +76,7 @@ TEST_P(RealTest, NanAndInfinityAreOutOfRangeAndWriteNothing) {
   EXPECT_EQ(stored.version, 1);
 }
 
-// Found by differential testing: the memory store and SQLite stored infinity where
+// Found by differential testing (seed 12): the memory store and SQLite stored infinity where
 // PostgreSQL failed without naming the column.
 TEST_P(RealTest, ASumPastTheLargestDoubleIsOutOfRangeAndWritesNothing) {
   const Gauge g = gauges->create_or_throw(set<&Gauge::reading>(max));

@@ -165,7 +165,13 @@ TEST(DifferentialGenerate, DefaultSeedsReachEveryKindOfAnswer) {
                                "] rolled back",
                                "new-in-s",
                                "\"東京",
-                               "🎉"}) {
+                               "🎉",
+                               "reading:out_of_range",
+                               "reading=0.30000000000000004",
+                               "reading=5e-324",
+                               "note=null",
+                               "limit=null",
+                               "active=true"}) {
     EXPECT_THAT(all, HasSubstr(expected));
   }
 }

@@ -31,6 +31,12 @@ std::optional<Discrepancy> first_difference(const std::vector<Op>& ops,
 
 namespace {
 
+std::size_t size_of(const std::vector<Op>& ops) {
+  std::size_t n = ops.size();
+  for (const Op& op : ops) n += op.steps.size();
+  return n;
+}
+
 std::vector<Trace> run_all(const std::vector<Op>& ops, const std::vector<Backend>& backends) {
   std::vector<Trace> traces;
   for (const Backend& b : backends) traces.push_back(run(ops, b));
@@ -47,9 +53,10 @@ std::optional<Discrepancy> check(const std::vector<Op>& ops, const std::vector<B
 std::vector<Op> shrink_sequence(std::vector<Op> ops,
                                 const std::function<bool(const std::vector<Op>&)>& fails) {
   // Fewer steps can free operations that were needed before (a step that failed early
-  // needed a record), so repeat until neither pass removes anything.
-  for (std::vector<Op> before; ops != before;) {
-    before = ops;
+  // needed a record), so repeat while either pass removes something. (Sizes, not ==:
+  // a NaN in an operation makes it unequal to itself.)
+  for (std::size_t before = 0; size_of(ops) != before;) {
+    before = size_of(ops);
     ops = shrink(std::move(ops), fails);
     for (std::size_t i = 0; i < ops.size(); ++i) {
       if (ops[i].steps.size() < 2) continue;

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <limits>
 #include <random>
 
@@ -89,6 +90,35 @@ std::int64_t number(Draw& d) {
   return d.one_of(edges);
 }
 
+// Doubles that round-trip badly or not at all: inexact decimals, negative zero, subnormals,
+// numbers so large that sums of two overflow, infinities and NaN.
+double real(Draw& d) {
+  constexpr double max = std::numeric_limits<double>::max();
+  constexpr double inf = std::numeric_limits<double>::infinity();
+  constexpr double large[] = {max, -max, max * 0.75, -max * 0.75};
+  constexpr double edges[] = {0.1,
+                              0.30000000000000004,
+                              -0.0,
+                              5e-324,
+                              1e-310,
+                              1e15 + 0.3,
+                              inf,
+                              -inf,
+                              std::numeric_limits<double>::quiet_NaN()};
+  const auto roll = d.below(100);
+  if (roll < 50) return static_cast<double>(static_cast<std::int64_t>(d.below(2001)) - 1000) / 8;
+  if (roll < 80) return d.one_of(large);
+  return d.one_of(edges);
+}
+
+// Slot names per Res, in slot order; "" past the last slot.
+constexpr std::string_view slot_names[][4] = {
+    {"name", "points", "", ""},
+    {"state", "county", "", ""},
+    {"email", "name", "", ""},
+    {"reading", "active", "note", "limit"},
+};
+
 std::size_t max_length(Res res, std::size_t slot) {
   switch (res) {
     case Res::player:
@@ -97,12 +127,20 @@ std::size_t max_length(Res res, std::size_t slot) {
       return slot == 0 ? 2 : 64;
     case Res::member:
       return 0;
+    case Res::gauge:
+      return 20;
   }
   return 0;
 }
 
 Field literal(Draw& d, Res res, std::size_t slot) {
   if (res == Res::player && slot == 1) return {Field::Mode::literal, Value{number(d)}};
+  if (res == Res::gauge) {
+    if (slot == 0) return {Field::Mode::literal, Value{real(d)}};
+    if (slot == 1) return {Field::Mode::literal, Value{d.percent(50)}};
+    if (d.percent(25)) return {Field::Mode::literal, Value{}};  // null
+    if (slot == 3) return {Field::Mode::literal, Value{number(d)}};
+  }
   if (res == Res::member && slot == 0 && d.percent(70)) {
     return {Field::Mode::literal, Value{std::string(d.one_of(emails))}};
   }
@@ -113,6 +151,7 @@ Target target(Draw& d, bool in_unit) {
   Target t;
   t.never = d.percent(5);
   t.chain = in_unit && d.percent(40);
+  t.gone = d.percent(20);
   t.pick = static_cast<std::uint32_t>(d.below(16));
   const auto roll = d.below(100);
   t.copy = roll < 60 ? Copy::fresh : roll < 85 ? Copy::held : roll < 93 ? Copy::ahead : Copy::zero;
@@ -122,15 +161,16 @@ Target target(Draw& d, bool in_unit) {
 
 Res resource(Draw& d) {
   const auto roll = d.below(100);
-  return roll < 45 ? Res::player : roll < 75 ? Res::address : Res::member;
+  return roll < 35 ? Res::player : roll < 55 ? Res::address : roll < 75 ? Res::member : Res::gauge;
 }
 
 Op simple(Draw& d, OpKind kind, bool in_unit) {
   Op op;
   op.kind = kind;
-  op.res = kind == OpKind::change || kind == OpKind::change_locked ? Res::player : resource(d);
+  const bool atomic = kind == OpKind::change || kind == OpKind::change_locked;
+  op.res = atomic ? (d.percent(60) ? Res::player : Res::gauge) : resource(d);
   if (kind == OpKind::create) {
-    const std::size_t slots = op.res == Res::player ? 1 : 2;
+    const std::size_t slots = op.res == Res::player ? 1 : slots_of(op.res);
     for (std::size_t i = 0; i < slots; ++i) {
       if (d.percent(92)) op.fields[i] = literal(d, op.res, i);
     }
@@ -138,7 +178,7 @@ Op simple(Draw& d, OpKind kind, bool in_unit) {
   }
   op.target = target(d, in_unit);
   if (kind == OpKind::update) {
-    for (std::size_t i = 0; i < 2; ++i) {
+    for (std::size_t i = 0; i < slots_of(op.res); ++i) {
       const auto roll = d.below(100);
       if (roll < 45) {
         op.fields[i] = literal(d, op.res, i);
@@ -147,10 +187,14 @@ Op simple(Draw& d, OpKind kind, bool in_unit) {
       }
     }
   }
-  if (kind == OpKind::change || kind == OpKind::change_locked) {
+  if (atomic) {
     op.decrement = d.percent(30);
-    op.amount = number(d);
-    if (op.decrement && op.amount == int_min) op.amount = int_max;  // -int_min overflows
+    if (op.res == Res::gauge) {
+      op.amount = real(d);
+    } else {
+      const std::int64_t n = number(d);
+      op.amount = op.decrement && n == int_min ? int_max : n;  // -int_min overflows
+    }
   }
   return op;
 }
@@ -174,7 +218,27 @@ Op compound(Draw& d, OpKind kind) {
   return op;
 }
 
+// Doubles bit for bit: NaN equals itself, -0 differs from 0.
+bool same_value(const Value& a, const Value& b) {
+  const auto* x = std::get_if<double>(&a);
+  const auto* y = std::get_if<double>(&b);
+  if (x != nullptr && y != nullptr) {
+    return std::bit_cast<std::uint64_t>(*x) == std::bit_cast<std::uint64_t>(*y);
+  }
+  return a == b;
+}
+
 }  // namespace
+
+bool operator==(const Field& a, const Field& b) noexcept {
+  return a.mode == b.mode && same_value(a.value, b.value);
+}
+
+bool operator==(const Op& a, const Op& b) noexcept {
+  return a.kind == b.kind && a.res == b.res && a.target == b.target && a.fields == b.fields &&
+         same_value(a.amount, b.amount) && a.decrement == b.decrement && a.commit == b.commit &&
+         a.steps == b.steps;
+}
 
 std::string_view name_of(Res res) noexcept {
   switch (res) {
@@ -184,20 +248,20 @@ std::string_view name_of(Res res) noexcept {
       return "Address";
     case Res::member:
       return "Member";
+    case Res::gauge:
+      return "Gauge";
   }
   return "?";
 }
 
+std::size_t slots_of(Res res) noexcept {
+  std::size_t n = 0;
+  while (n < 4 && !slot_names[static_cast<std::size_t>(res)][n].empty()) ++n;
+  return n;
+}
+
 std::string_view field_name(Res res, std::size_t slot) noexcept {
-  switch (res) {
-    case Res::player:
-      return slot == 0 ? "name" : "points";
-    case Res::address:
-      return slot == 0 ? "state" : "county";
-    case Res::member:
-      return slot == 0 ? "email" : "name";
-  }
-  return "?";
+  return slot < 4 ? slot_names[static_cast<std::size_t>(res)][slot] : "?";
 }
 
 std::vector<Op> generate(std::uint64_t seed, std::size_t count) {
@@ -308,7 +372,7 @@ std::string_view kind_name(OpKind k) {
 std::string target_text(const Op& op) {
   const Target& t = op.target;
   std::string out = t.chain ? "(previous step's record, else " : "";
-  out += t.never ? "never-created" : fmt::format("#{}%n", t.pick);
+  out += t.never ? "never-created" : fmt::format("#{}%{}", t.pick, t.gone ? "all" : "live");
   if (t.chain) out += ")";
   if (op.kind == OpKind::get || op.kind == OpKind::get_for_update || op.kind == OpKind::change) {
     return out;
@@ -349,7 +413,9 @@ std::string describe(const Op& op) {
                        f.mode == Field::Mode::same ? "same" : render(f.value));
   }
   if (op.kind == OpKind::change || op.kind == OpKind::change_locked) {
-    out += fmt::format(" points{}{}", op.decrement ? "-=" : "+=", op.amount);
+    const std::size_t counter = op.res == Res::gauge ? 0 : 1;  // reading, points
+    out += fmt::format(" {}{}{}", field_name(op.res, counter),
+                       op.decrement ? "-=" : "+=", render(op.amount));
   }
   return out;
 }

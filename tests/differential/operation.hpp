@@ -17,8 +17,9 @@
 namespace optimist::differential {
 
 /// The resources of the sequences: Player (text, and an integer that atomic changes move),
-/// Address (two short texts whose limits count code points), Member (a unique email).
-enum class Res { player, address, member };
+/// Address (two short texts whose limits count code points), Member (a unique email), Gauge
+/// (a double that atomic changes move, a bool, a nullable text and a nullable integer).
+enum class Res { player, address, member, gauge };
 
 enum class OpKind {
   create,
@@ -26,7 +27,7 @@ enum class OpKind {
   get_for_update,
   update,
   destroy,
-  change,         ///< Resource::change by key: never stale
+  change,         ///< Resource::change by key: never stale (Player and Gauge)
   change_locked,  ///< Resource::change_locked: checked against the copy's version
   fail,           ///< in a unit only: a step that fails with an application's error kind
   unit,           ///< optimist::Unit of `steps`, all or nothing
@@ -47,7 +48,10 @@ struct Target {
   /// In a unit: the record of the latest earlier step on the same resource, read from the
   /// unit's results when the step runs (update and destroy; others ignore it).
   bool chain = false;
-  std::uint32_t pick = 0;  ///< handle: pick % n, n the handles of the resource so far (#3%n)
+  /// Also destroyed records: pick among every handle of the resource (#3%all), not only
+  /// among those whose record the sequence has not destroyed (#3%live; all when none is).
+  bool gone = false;
+  std::uint32_t pick = 0;  ///< handle: pick % n, n the handles picked among
   Copy copy = Copy::fresh;
   std::uint32_t held = 0;  ///< Copy::held: copies[held % number of copies]
 
@@ -58,9 +62,11 @@ struct Target {
 struct Field {
   enum class Mode { unset, literal, same };  ///< same: the value the copy already holds
   Mode mode = Mode::unset;
-  Value value;  ///< std::string or std::int64_t, as the attribute
+  Value value;  ///< as the attribute: std::string, std::int64_t, double, bool, or null
 
-  friend bool operator==(const Field&, const Field&) = default;
+  /// Same mode and value; doubles compare bit for bit, so that NaN equals itself and -0
+  /// differs from 0 (the same operation, not the same number).
+  friend bool operator==(const Field& a, const Field& b) noexcept;
 };
 
 /// One operation of a sequence; units and transactions hold their steps.
@@ -68,19 +74,24 @@ struct Op {
   OpKind kind = OpKind::get;
   Res res = Res::player;
   Target target;
-  /// Attribute slots: Player {name, points}, Address {state, county}, Member {email, name}.
-  /// Creates use the slots their action accepts (Player: name only).
-  std::array<Field, 2> fields;
-  std::int64_t amount = 0;  ///< change, change_locked: added to Player::points
-  bool decrement = false;   ///< pass `amount` to decrement<> rather than increment<>
-  bool commit = true;       ///< transaction: commit at the end, else roll back
-  std::vector<Op> steps;    ///< unit, transaction
+  /// Attribute slots: Player {name, points}, Address {state, county}, Member {email, name},
+  /// Gauge {reading, active, note, limit}; a null literal (std::monostate) clears an
+  /// optional. Creates use the slots their action accepts (Player: name only).
+  std::array<Field, 4> fields;
+  /// change, change_locked: added to Player::points (std::int64_t) or Gauge::reading (double)
+  Value amount;
+  bool decrement = false;  ///< pass `amount` to decrement<> rather than increment<>
+  bool commit = true;      ///< transaction: commit at the end, else roll back
+  std::vector<Op> steps;   ///< unit, transaction
 
-  friend bool operator==(const Op&, const Op&) = default;
+  /// Field by field, values as Field's == compares them.
+  friend bool operator==(const Op& a, const Op& b) noexcept;
 };
 
 /// The resource's name, as in its definition ("Player", ...).
 [[nodiscard]] std::string_view name_of(Res res) noexcept;
+/// How many attribute slots `res` has.
+[[nodiscard]] std::size_t slots_of(Res res) noexcept;
 /// The attribute name of slot `slot` of `res`.
 [[nodiscard]] std::string_view field_name(Res res, std::size_t slot) noexcept;
 

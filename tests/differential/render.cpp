@@ -41,7 +41,7 @@ std::string_view reason_name(FieldReason r) {
 }  // namespace
 
 Res res_of(std::string_view resource) {
-  for (Res r : {Res::player, Res::address, Res::member}) {
+  for (Res r : {Res::player, Res::address, Res::member, Res::gauge}) {
     if (name_of(r) == resource) return r;
   }
   return Res::player;

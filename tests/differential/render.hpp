@@ -8,6 +8,7 @@
 #include <functional>
 #include <optimist/optimist.hpp>
 #include <string>
+#include <type_traits>
 
 #include "differential/operation.hpp"
 #include "differential/records.hpp"
@@ -32,6 +33,17 @@ template <class T>
 std::string render(const T& record, const KeyNames& names) {
   return render_row(detail::Schema<T>::table().value(), Traits<T>::res,
                     detail::Schema<T>::to_row(record), names);
+}
+
+/// `ok` and the record (or nothing, for Result<void>), or `error` and the error.
+template <class V>
+std::string render(const Result<V>& r, const KeyNames& names) {
+  if (!r) return "error " + render(r.error(), names);
+  if constexpr (std::is_void_v<V>) {
+    return "ok";
+  } else {
+    return "ok " + render(r.value(), names);
+  }
 }
 
 }  // namespace optimist::differential

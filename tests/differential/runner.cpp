@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <tuple>
 #include <utility>
 #include <variant>
 
@@ -24,7 +25,7 @@ inline constexpr ErrorKind abandoned{"abandoned", ErrorClass::invalid, "the unit
 /// A primary key no store assigns in a test: operations on it answer not_found.
 constexpr std::int64_t never_key = std::int64_t{1} << 40;
 
-using Record = std::variant<Player, Address, Member>;
+using Record = std::variant<Player, Address, Member, Gauge>;
 
 /// A record the sequence created, and every copy of it the caller was handed.
 struct Handle {
@@ -32,6 +33,7 @@ struct Handle {
   std::int64_t key = 0;
   std::vector<Record> copies;
   std::size_t fresh = 0;  ///< index of the copy of the latest committed state
+  bool live = true;       ///< false once the sequence destroyed the record
 };
 
 /// The caller's side of the sequence on one store.
@@ -48,31 +50,32 @@ class Runner {
  public:
   explicit Runner(std::shared_ptr<Store> store)
       : store_(std::move(store)),
-        players_(Resource<Player>::open(store_)),
-        addresses_(Resource<Address>::open(store_)),
-        members_(Resource<Member>::open(store_)) {}
+        resources_(Resource<Player>::open(store_), Resource<Address>::open(store_),
+                   Resource<Member>::open(store_), Resource<Gauge>::open(store_)) {}
 
   /// Why the resources could not be opened, if they could not.
   std::optional<std::string> failed_to_open() const {
-    for (const Error* e : {error_of(players_), error_of(addresses_), error_of(members_)}) {
-      if (e != nullptr) return render(*e);
-    }
-    return std::nullopt;
+    std::optional<std::string> why;
+    const auto first_error = [&](const auto& r) {
+      if (!r && !why) why = render(r.error());
+    };
+    std::apply([&](const auto&... r) { (first_error(r), ...); }, resources_);
+    return why;
   }
 
   std::string apply(const Op& op) {
     if (op.kind == OpKind::unit) return unit(op);
     if (op.kind == OpKind::transaction) return transaction(op);
     bool failed = false;
-    return on_type(op,
-                   [&]<class T>(std::type_identity<T>) { return simple<T>(op, nullptr, failed); });
+    return with_type(
+        op.res, [&]<class T>(std::type_identity<T>) { return simple<T>(op, nullptr, failed); });
   }
 
   std::string take_targets() { return std::exchange(targets_, {}); }
 
   std::string final_state() {
     std::vector<std::pair<std::size_t, std::string>> rows;
-    for (Res res : {Res::player, Res::address, Res::member}) {
+    for (Res res : {Res::player, Res::address, Res::member, Res::gauge}) {
       with_type(res, [&]<class T>(std::type_identity<T>) { read_all<T>(rows); });
     }
     std::stable_sort(rows.begin(), rows.end(),
@@ -84,19 +87,8 @@ class Runner {
 
  private:
   template <class T>
-  static const Error* error_of(const Result<T>& r) {
-    return r ? nullptr : &r.error();
-  }
-
-  template <class T>
   const Resource<T>& resource() const {
-    if constexpr (std::is_same_v<T, Player>) {
-      return players_.value();
-    } else if constexpr (std::is_same_v<T, Address>) {
-      return addresses_.value();
-    } else {
-      return members_.value();
-    }
+    return std::get<Result<Resource<T>>>(resources_).value();
   }
 
   std::string key_name(Res res, std::int64_t key) const {
@@ -117,26 +109,21 @@ class Runner {
     return differential::render(x, names());
   }
 
-  template <class V>
-  std::string render(const Result<V>& r) const {
-    if (!r) return "error " + render(r.error());
-    if constexpr (std::is_void_v<V>) {
-      return "ok";
-    } else {
-      return "ok " + render(r.value());
-    }
-  }
-
-  /// The handle `t` picks among the handles of T; nothing for never-created or none yet.
+  /// The handle `t` picks among the (live) handles of T; nothing for never-created or when
+  /// T has no handle yet.
   template <class T>
   std::optional<std::size_t> pick(const Target& t) const {
     if (t.never) return std::nullopt;
-    std::vector<std::size_t> of_type;
+    std::vector<std::size_t> all;
+    std::vector<std::size_t> live;
     for (std::size_t i = 0; i < view_.handles.size(); ++i) {
-      if (view_.handles[i].res == Traits<T>::res) of_type.push_back(i);
+      if (view_.handles[i].res != Traits<T>::res) continue;
+      all.push_back(i);
+      if (view_.handles[i].live) live.push_back(i);
     }
-    if (of_type.empty()) return std::nullopt;
-    return of_type[t.pick % of_type.size()];
+    const auto& among = t.gone || live.empty() ? all : live;
+    if (among.empty()) return std::nullopt;
+    return among[t.pick % among.size()];
   }
 
   template <class T>
@@ -178,6 +165,13 @@ class Runner {
   }
 
   template <class T>
+  void destroyed(const T& record) {
+    const std::int64_t key = record.*(detail::Schema<T>::key_member);
+    auto it = view_.by_key.find({Traits<T>::res, key});
+    if (it != view_.by_key.end()) view_.handles[it->second].live = false;
+  }
+
+  template <class T>
   void created(const T& record) {
     const std::int64_t key = record.*(detail::Schema<T>::key_member);
     auto& max = max_key_[index_of(Traits<T>::res)];
@@ -196,10 +190,11 @@ class Runner {
     };
     switch (op.kind) {
       case OpKind::create: {
-        auto result = with_slots<T, true>(op, [&]<bool A, bool B>() {
-          return std::apply([&](auto&&... c) { return r.create(c...); },
-                            changes<A, B, T>(op, nullptr));
-        });
+        auto result = with_slots<T, true>(
+            op, [&]<bool... On>() {
+              return std::apply([&](auto&&... c) { return r.create(c...); },
+                                changes<T, On...>(op, nullptr));
+            });
         if (result) created(result.value());
         return done(result);
       }
@@ -212,21 +207,26 @@ class Runner {
       }
       case OpKind::update: {
         const T copy = copy_of<T>(op.target);
-        auto result = with_slots<T, false>(op, [&]<bool A, bool B>() {
-          return std::apply([&](auto&&... c) { return r.update(copy, c...); },
-                            changes<A, B, T>(op, &copy));
-        });
+        auto result = with_slots<T, false>(
+            op, [&]<bool... On>() {
+              return std::apply([&](auto&&... c) { return r.update(copy, c...); },
+                                changes<T, On...>(op, &copy));
+            });
         if (result) observe(result.value());
         return done(result);
       }
-      case OpKind::destroy:
-        return done(r.destroy(copy_of<T>(op.target)));
+      case OpKind::destroy: {
+        const T copy = copy_of<T>(op.target);
+        auto result = r.destroy(copy);
+        if (result) destroyed<T>(copy);
+        return done(result);
+      }
       case OpKind::change:
       case OpKind::change_locked:
-        if constexpr (std::is_same_v<T, Player>) {
+        if constexpr (has_counter<T>) {
           auto result = op.kind == OpKind::change
-                            ? r.change(key_of<T>(op.target), delta_of(op))
-                            : r.change_locked(copy_of<T>(op.target), delta_of(op));
+                            ? r.change(key_of<T>(op.target), delta_of<T>(op))
+                            : r.change_locked(copy_of<T>(op.target), delta_of<T>(op));
           if (result) observe(result.value());
           return done(result);
         }
@@ -250,8 +250,8 @@ class Runner {
     for (std::size_t i = 0; i < op.steps.size() && !failed; ++i) {
       const Op& step = op.steps[i];
       out += fmt::format("{}s{}: ", i == 0 ? "" : "; ", i);
-      out += on_type(step,
-                     [&]<class T>(std::type_identity<T>) { return simple<T>(step, &tx, failed); });
+      out += with_type(
+          step.res, [&]<class T>(std::type_identity<T>) { return simple<T>(step, &tx, failed); });
     }
     // A failed step ends the transaction (PostgreSQL refuses further statements in it).
     if (failed || !op.commit) {
@@ -272,25 +272,28 @@ class Runner {
     if (chained) note(name + "<-" + previous);
     switch (op.kind) {
       case OpKind::create:
-        with_slots<T, true>(op, [&]<bool A, bool B>() {
-          std::apply([&](auto&&... c) { unit.create<T>(name, c...); },
-                     changes<A, B, T>(op, nullptr));
-        });
+        with_slots<T, true>(
+            op, [&]<bool... On>() {
+              std::apply([&](auto&&... c) { unit.create<T>(name, c...); },
+                         changes<T, On...>(op, nullptr));
+            });
         return;
       case OpKind::update:
         if (chained) {
-          with_slots<T, false>(op, [&]<bool A, bool B>() {
-            unit.update<T>(name, [op, previous](const UnitResults& rs) {
-              const T& base = rs.get<T>(previous);
-              return std::tuple_cat(std::tuple<T>{base}, changes<A, B, T>(op, &base));
-            });
-          });
+          with_slots<T, false>(
+              op, [&]<bool... On>() {
+                unit.update<T>(name, [op, previous](const UnitResults& rs) {
+                  const T& base = rs.get<T>(previous);
+                  return std::tuple_cat(std::tuple<T>{base}, changes<T, On...>(op, &base));
+                });
+              });
         } else {
           const T copy = copy_of<T>(op.target);
-          with_slots<T, false>(op, [&]<bool A, bool B>() {
-            std::apply([&](auto&&... c) { unit.update(name, copy, c...); },
-                       changes<A, B, T>(op, &copy));
-          });
+          with_slots<T, false>(
+              op, [&]<bool... On>() {
+                std::apply([&](auto&&... c) { unit.update(name, copy, c...); },
+                           changes<T, On...>(op, &copy));
+              });
         }
         return;
       case OpKind::destroy:
@@ -308,11 +311,11 @@ class Runner {
         return;
       case OpKind::change:
       case OpKind::change_locked:
-        if constexpr (std::is_same_v<T, Player>) {
+        if constexpr (has_counter<T>) {
           if (op.kind == OpKind::change) {
-            unit.change<T>(name, key_of<T>(op.target), delta_of(op));
+            unit.change<T>(name, key_of<T>(op.target), delta_of<T>(op));
           } else {
-            unit.change_locked(name, copy_of<T>(op.target), delta_of(op));
+            unit.change_locked(name, copy_of<T>(op.target), delta_of<T>(op));
           }
         }
         return;
@@ -343,13 +346,9 @@ class Runner {
         }
       }
       names.push_back(fmt::format("s{}", i));
-      if (step.kind == OpKind::fail) {
-        add_step<Player>(unit, step, names.back(), previous);
-      } else {
-        on_type(step, [&]<class T>(std::type_identity<T>) {
-          add_step<T>(unit, step, names.back(), previous);
-        });
-      }
+      with_type(step.res, [&]<class T>(std::type_identity<T>) {
+        add_step<T>(unit, step, names.back(), previous);
+      });
     }
     const UnitResult r = unit.run(store_);
     const UnitResults& results = r ? r.value() : r.error().completed;
@@ -372,11 +371,13 @@ class Runner {
       if (!results.contains(names[i])) break;
       out += fmt::format("{}s{}: ", i == 0 ? "" : "; ", i);
       const Op& step = op.steps[i];
-      out += on_type(step, [&]<class T>(std::type_identity<T>) -> std::string {
+      out += with_type(step.res, [&]<class T>(std::type_identity<T>) -> std::string {
         const T* t = results.find<T>(names[i]);
         if (t == nullptr) return "?";
         if (r && step.kind == OpKind::create) {
           created(*t);
+        } else if (r && step.kind == OpKind::destroy) {
+          destroyed(*t);
         } else if (step.kind != OpKind::destroy) {
           observe(*t, /*phantom=*/!r);
         }
@@ -405,11 +406,11 @@ class Runner {
   }
 
   std::shared_ptr<Store> store_;
-  Result<Resource<Player>> players_;
-  Result<Resource<Address>> addresses_;
-  Result<Resource<Member>> members_;
+  std::tuple<Result<Resource<Player>>, Result<Resource<Address>>, Result<Resource<Member>>,
+             Result<Resource<Gauge>>>
+      resources_;
   View view_;
-  std::array<std::int64_t, 3> max_key_{};
+  std::array<std::int64_t, 4> max_key_{};
   std::map<std::pair<Res, std::int64_t>, std::string> unit_keys_;
   std::string targets_;
 };
