@@ -124,7 +124,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--backend", "mysql://localhost/x"},
         std::vector<std::string>{"--backend", "sqlite:"},
         std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
-        std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--no-such-flag"}));
+        std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--repeat", "0"},
+        std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
   const Ran r = run({"--backend", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
@@ -191,6 +192,20 @@ TEST_F(BenchCli, SkippedRunsAreInTheTableButNotInTheFiles) {
   const auto records = nlohmann::json::parse(slurp(json));
   ASSERT_EQ(records.size(), 1U);
   EXPECT_EQ(records[0]["strategy"], "atomic");
+}
+
+TEST_F(BenchCli, RepeatedRoundsReportOneRecordPerRunAndRatiosAgainstRaw) {
+  const auto json = dir / "r.json";
+  // The default backend (SQLite) so that raw runs.
+  const Ran r = run({"--strategy", "retry,raw", "--sweep", "records=2,50", "--workers", "2",
+                     "--ops", "100", "--repeat", "3", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 4U);  // 2 sweep values x 2 strategies, whatever the rounds
+  for (const auto& rec : records) EXPECT_EQ(rec["commits"], 100);
+  EXPECT_THAT(r.out, HasSubstr("relative to raw, per round: median (lowest-highest) of 3"));
+  EXPECT_THAT(r.out, HasSubstr("retry        records=2 workers=2"));
+  EXPECT_THAT(r.out, HasSubstr("retry        records=50 workers=2"));
 }
 
 // --- short runs on every backend --------------------------------------------------------
