@@ -7,8 +7,9 @@
 // thread waits until every worker has committed, stops the server (pg_ctl stop -m fast, or
 // -m immediate: a crash), keeps it down until every worker has seen calls fail while it was
 // down, starts it again, and waits until every worker has committed again. This proves:
-// - while the server is down every call returns `unavailable`, and at no time does a call
-//   return any kind but ok or `unavailable`, throw or crash;
+// - every call made while the server is down (begun after the stop finished, returned before
+//   the start began) returns `unavailable`, and at no time does a call return any kind but
+//   ok or `unavailable`, throw or crash;
 // - no call hangs: the longest call stays below the configured connect, busy and statement
 //   timeouts plus a wide margin (a hang check, not a performance check);
 // - the same store, in the same process, recovers by itself: every worker commits again
@@ -16,7 +17,10 @@
 // - no write is lost or applied twice. A write whose answer was lost with the server is in
 //   doubt: its worker reads the row back once the server is up and decides from the stored
 //   version whether it landed. In the end every row's count equals the writes its worker
-//   knows committed, and its version is that count plus the initial version 1.
+//   knows committed, and its version is that count plus the initial version 1. (The sessions
+//   use synchronous_commit=on, as a production server does by default: the throwaway
+//   server's off would let the crash drop commits it had acknowledged, and this check
+//   catches that.)
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
