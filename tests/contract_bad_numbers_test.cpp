@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: MIT
+// Numbers at the edges, on every backend: keys that name no record (0, -1, the 64-bit
+// extremes), versions that are stale or impossible, atomic changes whose sum does not fit.
+// Each case gets its documented kind and detail and writes nothing.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "support/backend.hpp"
+#include "support/matchers.hpp"
+#include "support/profile.hpp"
+
+namespace {
+
+using optimist::decrement;
+using optimist::ErrorKind;
+using optimist::FieldError;
+using optimist::FieldReason;
+using optimist::Filter;
+using optimist::increment;
+using optimist::set;
+using optimist::testing::HasErrorKind;
+using test_app::Profile;
+using ::testing::ElementsAre;
+
+constexpr std::int64_t min64 = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t max64 = std::numeric_limits<std::int64_t>::max();
+
+/// A fixture whose store holds one Profile, `kept` (key 1, version 1).
+template <class Case>
+class WithOneProfile : public optimist::testing::BackendCaseTest<Case> {
+ protected:
+  void SetUp() override {
+    optimist::testing::BackendCaseTest<Case>::SetUp();
+    if (::testing::Test::HasFatalFailure() || ::testing::Test::IsSkipped()) return;
+    profiles.emplace(optimist::Resource<Profile>{this->store});
+    kept = profiles->create_or_throw(set<&Profile::handle>("kept"), set<&Profile::karma>(7));
+    ASSERT_EQ(kept.id, 1);
+  }
+
+  /// Asserts that the store holds `expected` alone, and that no insert reached it.
+  void expect_only(const Profile& expected) const {
+    const auto after = test_app::contents(*profiles);
+    EXPECT_THAT(after.records, ElementsAre(expected));
+    EXPECT_EQ(after.next_key, expected.id + 1) << "a refused call inserted a row";
+  }
+
+  std::optional<optimist::Resource<Profile>> profiles;
+  Profile kept;
+};
+
+/// A key that no record has.
+struct UnknownKey {
+  std::string name;
+  std::int64_t key;
+};
+
+void PrintTo(const UnknownKey& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<UnknownKey> unknown_keys = {
+    {"Zero", 0},         {"MinusOne", -1}, {"Int64Min", min64},
+    {"Int64Max", max64}, {"NextKey", 2},   {"FarAbove", std::int64_t{1} << 40},
+};
+
+class UnknownKeyTest : public WithOneProfile<UnknownKey> {};
+OPTIMIST_CONTRACT_CASES(UnknownKeyTest, unknown_keys);
+
+TEST_P(UnknownKeyTest, IsNotFoundForEveryCallAndWritesNothing) {
+  const std::int64_t key = test_case().key;
+  Profile ghost = kept;
+  ghost.id = key;
+  auto expect_not_found = [&](const auto& r, const char* action) {
+    ASSERT_THAT(r, HasErrorKind(ErrorKind::not_found)) << action;
+    EXPECT_EQ(r.error().key, key) << action;
+    EXPECT_EQ(r.error().action, action);
+    EXPECT_EQ(r.error().resource, "Profile");
+  };
+  expect_not_found(profiles->get(key), "read");
+  expect_not_found(profiles->get_for_update(key), "read");
+  expect_not_found(profiles->update(ghost, set<&Profile::bio>("x")), "update");
+  expect_not_found(profiles->update(ghost), "update");
+  expect_not_found(profiles->destroy(ghost), "destroy");
+  expect_not_found(profiles->change(key, increment<&Profile::karma>(1)), "update");
+  expect_not_found(profiles->change_locked(ghost, increment<&Profile::karma>(1)), "update");
+  {
+    auto tx = store->begin().value();
+    expect_not_found(profiles->in(*tx).get_for_update(key), "read");
+    expect_not_found(profiles->in(*tx).update(ghost, set<&Profile::bio>("x")), "update");
+    ASSERT_THAT(tx->commit(), optimist::testing::IsOk());
+  }
+  expect_only(kept);
+  EXPECT_THAT(profiles->get(key), HasErrorKind(ErrorKind::not_found));
+}
+
+/// A version a locked write is given; `stale` says the stored record (version 1) refuses it
+/// as stale_record, else it is invalid before any I/O.
+struct BadVersion {
+  std::string name;
+  std::int64_t version;
+  bool stale;
+};
+
+void PrintTo(const BadVersion& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<BadVersion> bad_versions = {
+    {"Zero", 0, false},        {"MinusOne", -1, false}, {"Int64Min", min64, false},
+    {"Int64Max", max64, true}, {"OneAhead", 2, true},
+};
+
+class BadVersionTest : public WithOneProfile<BadVersion> {};
+OPTIMIST_CONTRACT_CASES(BadVersionTest, bad_versions);
+
+TEST_P(BadVersionTest, IsRefusedByEveryLockedWriteAndWritesNothing) {
+  const BadVersion& c = test_case();
+  Profile copy = kept;
+  copy.version = c.version;
+  auto expect_refused = [&](const auto& r, const char* action) {
+    if (c.stale) {
+      ASSERT_THAT(r, HasErrorKind(ErrorKind::stale_record)) << action;
+      EXPECT_EQ(r.error().filter, (Filter{"version", c.version})) << action;
+      EXPECT_EQ(r.error().stored_version, 1) << action;
+      EXPECT_EQ(r.error().key, kept.id) << action;
+    } else {
+      ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid)) << action;
+      EXPECT_THAT(r.error().fields, ElementsAre(FieldError{"version", FieldReason::out_of_range}))
+          << action;
+    }
+    EXPECT_EQ(r.error().action, action);
+  };
+  expect_refused(profiles->update(copy, set<&Profile::bio>("x")), "update");
+  expect_refused(profiles->update(copy), "update");
+  expect_refused(profiles->destroy(copy), "destroy");
+  expect_refused(profiles->change_locked(copy, increment<&Profile::karma>(1)), "update");
+  if (!c.stale) {
+    // Refused before any I/O: a record that does not exist makes no difference.
+    copy.id = 99;
+    expect_refused(profiles->update(copy, set<&Profile::bio>("x")), "update");
+    expect_refused(profiles->destroy(copy), "destroy");
+  }
+  expect_only(kept);
+}
+
+/// An atomic change of karma whose sum does not fit in 64 bits.
+struct Overflow {
+  std::string name;
+  std::int64_t karma;  ///< the stored value
+  optimist::Delta<&Profile::karma> delta;
+};
+
+void PrintTo(const Overflow& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<Overflow> overflows = {
+    {"MaxPlusOne", max64, increment<&Profile::karma>(1)},
+    {"NearMaxPlusTwo", max64 - 1, increment<&Profile::karma>(2)},
+    {"OnePlusMax", 1, increment<&Profile::karma>(max64)},
+    {"MinMinusOne", min64, decrement<&Profile::karma>(1)},
+    {"MinusTwoPlusMin", -2, increment<&Profile::karma>(min64)},
+    {"MinusTwoMinusMax", -2, decrement<&Profile::karma>(max64)},
+};
+
+class OverflowTest : public WithOneProfile<Overflow> {};
+OPTIMIST_CONTRACT_CASES(OverflowTest, overflows);
+
+TEST_P(OverflowTest, IsOutOfRangeAndWritesNothing) {
+  const Overflow& c = test_case();
+  const Profile start = profiles->update_or_throw(kept, set<&Profile::karma>(c.karma));
+  auto expect_out_of_range = [&](const auto& r) {
+    ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
+    EXPECT_THAT(r.error().fields, ElementsAre(FieldError{"karma", FieldReason::out_of_range}));
+    EXPECT_EQ(r.error().key, kept.id);
+  };
+  expect_out_of_range(profiles->change(kept.id, c.delta));
+  expect_out_of_range(profiles->change_locked(start, c.delta));
+  expect_out_of_range(profiles->change(start, increment<&Profile::rating>(1), c.delta));
+  expect_only(start);
+}
+
+}  // namespace

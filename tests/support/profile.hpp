@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: MIT
+// Profile: a member's public profile, with a unique handle and text of every constraint; the
+// resource of the bad-input tests. contents() tells what a store holds, to prove that a
+// refused call wrote nothing.
+#pragma once
+
+#include <cstdint>
+#include <optimist/optimist.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace test_app {
+
+struct Profile {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::string handle;                ///< required, unique, at most 16 code points
+  std::string bio;                   ///< any length, may be empty
+  std::optional<std::string> motto;  ///< may be absent; at most 8 code points
+  std::int64_t karma = 0;
+  double rating = 0;
+
+  friend bool operator==(const Profile&, const Profile&) = default;
+};
+
+inline void PrintTo(const Profile& p, std::ostream* os) {
+  *os << "{id " << p.id << ", version " << p.version << ", handle \"" << p.handle << "\", "
+      << p.bio.size() << " bytes of bio, karma " << p.karma << ", rating " << p.rating << "}";
+}
+
+}  // namespace test_app
+
+template <>
+struct optimist::Definition<test_app::Profile> {
+  using Profile = test_app::Profile;
+  static constexpr auto resource = optimist::resource<Profile>(
+      "Profile", "profiles", optimist::primary_key<&Profile::id>("id"),
+      optimist::version<&Profile::version>("version"),
+      optimist::attribute<&Profile::handle>("handle",
+                                            {.required = true, .max_length = 16, .unique = true}),
+      optimist::attribute<&Profile::bio>("bio"),
+      optimist::attribute<&Profile::motto>("motto", {.max_length = 8}),
+      optimist::attribute<&Profile::karma>("karma"),
+      optimist::attribute<&Profile::rating>("rating"));
+
+  using read = optimist::Read<"read">;
+  using create = optimist::Create<"create", &Profile::handle, &Profile::bio, &Profile::motto,
+                                  &Profile::karma, &Profile::rating>;
+  using update = optimist::Update<"update", &Profile::handle, &Profile::bio, &Profile::motto,
+                                  &Profile::karma, &Profile::rating>;
+  using destroy = optimist::Destroy<"destroy">;
+};
+
+namespace test_app {
+
+/// What a store holds of Profile, found by reading every key below that of a record created
+/// (then destroyed) for the purpose.
+struct Contents {
+  std::vector<Profile> records;  ///< in key order
+  std::int64_t next_key = 0;     ///< the key the store gave the next new record
+};
+
+/// The Profiles stored now. Throws optimist::Exception when the store fails.
+inline Contents contents(const optimist::Resource<Profile>& profiles) {
+  const Profile probe = profiles.create_or_throw(optimist::set<&Profile::handle>("contents-probe"));
+  Contents out{.records = {}, .next_key = probe.id};
+  for (std::int64_t key = 1; key < probe.id; ++key) {
+    auto found = profiles.get(key);
+    if (found) {
+      out.records.push_back(std::move(found).value());
+    } else if (found.error().kind != optimist::ErrorKind::not_found) {
+      throw optimist::Exception(found.error());
+    }
+  }
+  profiles.destroy_or_throw(probe);
+  return out;
+}
+
+}  // namespace test_app
