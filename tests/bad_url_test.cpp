@@ -79,6 +79,7 @@ const std::vector<BadUrl> bad_urls = {
     {"PostgresEscapeCutShortInPassword", "postgresql://u:Pa55-w0rd%2@localhost/db"},
     {"PostgresBadEscapeInUser", "postgresql://u%GG:Pa55-w0rd@localhost/db"},
     {"PostgresBadEscapeInDatabase", "postgresql://u:Pa55-w0rd@localhost/d%b"},
+    {"PostgresPortInQueryZero", "postgresql://u:Pa55-w0rd@localhost/db?port=0"},
     {"PostgresPoolZero", "postgres://u:Pa55-w0rd@localhost/db?pool=0"},
     {"PostgresConnectTimeoutZero", "postgresql://u:Pa55-w0rd@localhost/db?connect_timeout=0"},
     {"PostgresStatementTimeoutNegative",
@@ -91,6 +92,9 @@ const std::vector<BadUrl> bad_urls = {
     {"PostgresKeywordWithoutValue", "postgresql:host=localhost password=Pa55-w0rd dbname"},
     {"PostgresKeywordUnclosedQuote", "postgresql:host=localhost password='Pa55-w0rd"},
     {"PostgresKeywordUnknown", "postgresql:host=localhost password=Pa55-w0rd nosuch=1"},
+    {"PostgresKeywordPortZero", "postgresql:host=localhost port=0 password=Pa55-w0rd"},
+    {"PostgresKeywordPortNotANumber", "postgresql:host=localhost port=x password=Pa55-w0rd"},
+    {"PostgresKeywordSecondPortBad", "postgresql:host=h1,h2 port=5432,99999 password=Pa55-w0rd"},
     {"PostgresKeywordPoolZero", "postgresql:host=localhost pool=0 password=Pa55-w0rd"},
     {"PostgresSingleSlash", "postgresql:/localhost/db"},
 };
