@@ -148,41 +148,72 @@ TEST_P(BadVersionTest, IsRefusedByEveryLockedWriteAndWritesNothing) {
   expect_only(kept);
 }
 
-/// An atomic change of karma whose sum does not fit in 64 bits.
+/// An atomic change of attribute M from `stored` whose amount or sum does not fit.
+template <auto M>
 struct Overflow {
   std::string name;
-  std::int64_t karma;  ///< the stored value
-  optimist::Delta<&Profile::karma> delta;
+  optimist::detail::value_t<M> stored;
+  optimist::Delta<M> delta;
 };
 
-void PrintTo(const Overflow& c, std::ostream* os) {
+template <auto M>
+void PrintTo(const Overflow<M>& c, std::ostream* os) {
   *os << c.name;
 }
 
-const std::vector<Overflow> overflows = {
+/// The test of Overflow<M> cases; `Other` is another numeric attribute, changed beside M.
+template <auto M, auto Other>
+class OverflowTest : public WithOneProfile<Overflow<M>> {
+ protected:
+  void expect_out_of_range_and_nothing_written(const std::string& column) {
+    const Overflow<M>& c = this->test_case();
+    const Profile start = this->profiles->update_or_throw(this->kept, set<M>(c.stored));
+    auto expect_out_of_range = [&](const auto& r) {
+      ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
+      EXPECT_THAT(r.error().fields, ElementsAre(FieldError{column, FieldReason::out_of_range}));
+      EXPECT_EQ(r.error().key, start.id);
+      EXPECT_EQ(r.error().action, "update");
+    };
+    expect_out_of_range(this->profiles->change(start.id, c.delta));
+    expect_out_of_range(this->profiles->change_locked(start, c.delta));
+    expect_out_of_range(this->profiles->change(start, increment<Other>(1), c.delta));
+    this->expect_only(start);
+  }
+};
+
+const std::vector<Overflow<& Profile::karma>> integer_overflows = {
     {"MaxPlusOne", max64, increment<&Profile::karma>(1)},
     {"NearMaxPlusTwo", max64 - 1, increment<&Profile::karma>(2)},
     {"OnePlusMax", 1, increment<&Profile::karma>(max64)},
     {"MinMinusOne", min64, decrement<&Profile::karma>(1)},
     {"MinusTwoPlusMin", -2, increment<&Profile::karma>(min64)},
     {"MinusTwoMinusMax", -2, decrement<&Profile::karma>(max64)},
+    // Amounts that have no 64-bit value: refused before any I/O.
+    {"DecrementByMin", 0, decrement<&Profile::karma>(min64)},
+    {"UnsignedJustAboveMax", 0, increment<&Profile::karma>(std::uint64_t{1} << 63)},
+    {"UnsignedMax", 0, increment<&Profile::karma>(std::numeric_limits<std::uint64_t>::max())},
 };
 
-class OverflowTest : public WithOneProfile<Overflow> {};
-OPTIMIST_CONTRACT_CASES(OverflowTest, overflows);
+using IntegerOverflowTest = OverflowTest<&Profile::karma, &Profile::rating>;
+OPTIMIST_CONTRACT_CASES(IntegerOverflowTest, integer_overflows);
 
-TEST_P(OverflowTest, IsOutOfRangeAndWritesNothing) {
-  const Overflow& c = test_case();
-  const Profile start = profiles->update_or_throw(kept, set<&Profile::karma>(c.karma));
-  auto expect_out_of_range = [&](const auto& r) {
-    ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
-    EXPECT_THAT(r.error().fields, ElementsAre(FieldError{"karma", FieldReason::out_of_range}));
-    EXPECT_EQ(r.error().key, kept.id);
-  };
-  expect_out_of_range(profiles->change(kept.id, c.delta));
-  expect_out_of_range(profiles->change_locked(start, c.delta));
-  expect_out_of_range(profiles->change(start, increment<&Profile::rating>(1), c.delta));
-  expect_only(start);
+TEST_P(IntegerOverflowTest, IsOutOfRangeAndWritesNothing) {
+  expect_out_of_range_and_nothing_written("karma");
+}
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+const std::vector<Overflow<& Profile::rating>> real_overflows = {
+    {"NanAmount", 0, increment<&Profile::rating>(std::numeric_limits<double>::quiet_NaN())},
+    {"InfiniteAmount", 0, increment<&Profile::rating>(inf)},
+    {"DecrementByInfinity", 0, decrement<&Profile::rating>(inf)},
+};
+
+using RealOverflowTest = OverflowTest<&Profile::rating, &Profile::karma>;
+OPTIMIST_CONTRACT_CASES(RealOverflowTest, real_overflows);
+
+TEST_P(RealOverflowTest, IsOutOfRangeAndWritesNothing) {
+  expect_out_of_range_and_nothing_written("rating");
 }
 
 }  // namespace
