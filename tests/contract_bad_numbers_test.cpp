@@ -216,4 +216,47 @@ TEST_P(RealOverflowTest, IsOutOfRangeAndWritesNothing) {
   expect_out_of_range_and_nothing_written("rating");
 }
 
+/// A floating-point value for rating: refused (not finite) or stored exactly.
+struct RealValue {
+  std::string name;
+  double value;
+  bool refused;
+};
+
+void PrintTo(const RealValue& c, std::ostream* os) {
+  *os << c.name;
+}
+
+const std::vector<RealValue> real_values = {
+    {"Nan", std::numeric_limits<double>::quiet_NaN(), true},
+    {"Infinity", inf, true},
+    {"NegativeInfinity", -inf, true},
+    {"Max", std::numeric_limits<double>::max(), false},
+    {"Lowest", std::numeric_limits<double>::lowest(), false},
+    {"SmallestSubnormal", std::numeric_limits<double>::denorm_min(), false},
+    {"OneThird", 1.0 / 3.0, false},
+};
+
+class RealValueTest : public WithOneProfile<RealValue> {};
+OPTIMIST_CONTRACT_CASES(RealValueTest, real_values);
+
+TEST_P(RealValueTest, IsRefusedWhenNotFiniteAndElseStoredExactly) {
+  const RealValue& c = test_case();
+  const auto created =
+      profiles->create(set<&Profile::handle>("new"), set<&Profile::rating>(c.value));
+  const auto updated = profiles->update(kept, set<&Profile::rating>(c.value));
+  if (c.refused) {
+    for (const auto* r : {&created, &updated}) {
+      ASSERT_THAT(*r, HasErrorKind(ErrorKind::invalid));
+      EXPECT_THAT(r->error().fields, ElementsAre(FieldError{"rating", FieldReason::out_of_range}));
+    }
+    expect_only(kept);
+    return;
+  }
+  ASSERT_THAT(created, optimist::testing::IsOk());
+  ASSERT_THAT(updated, optimist::testing::IsOk());
+  EXPECT_EQ(profiles->get_or_throw(created.value().id).rating, c.value);
+  EXPECT_EQ(profiles->get_or_throw(kept.id).rating, c.value);
+}
+
 }  // namespace
