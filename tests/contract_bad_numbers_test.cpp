@@ -207,6 +207,10 @@ const std::vector<Overflow<& Profile::rating>> real_overflows = {
     {"NanAmount", 0, increment<&Profile::rating>(std::numeric_limits<double>::quiet_NaN())},
     {"InfiniteAmount", 0, increment<&Profile::rating>(inf)},
     {"DecrementByInfinity", 0, decrement<&Profile::rating>(inf)},
+    {"MaxPlusMax", std::numeric_limits<double>::max(),
+     increment<&Profile::rating>(std::numeric_limits<double>::max())},
+    {"LowestMinusHalfMax", std::numeric_limits<double>::lowest(),
+     decrement<&Profile::rating>(std::numeric_limits<double>::max() / 2)},
 };
 
 using RealOverflowTest = OverflowTest<&Profile::rating, &Profile::karma>;
