@@ -223,8 +223,8 @@ struct Delta {
 };
 
 /// Builds a Delta that adds `n` to attribute M: increment<&Player::points>(3). A negative
-/// `n` subtracts. M must be a numeric (integer or floating-point, not optional) attribute;
-/// an integer attribute takes an integer `n`.
+/// `n` subtracts. M must be a std::int64_t or double attribute (not optional); an integer
+/// attribute takes an integer `n`.
 template <auto M, class N>
 constexpr Delta<M> increment(N n) {
   static_assert(detail::MemberTraits<decltype(M)>::valid,
@@ -233,6 +233,10 @@ constexpr Delta<M> increment(N n) {
   static_assert(detail::is_numeric_attribute<detail::value_t<M>>,
                 "optimist: only a numeric attribute (an integer or floating-point member, not "
                 "bool, text or optional) can be incremented");
+  static_assert(std::is_same_v<detail::value_t<M>, std::int64_t> ||
+                    std::is_same_v<detail::value_t<M>, double>,
+                "optimist: only a std::int64_t or double attribute can be incremented; the "
+                "data layer adds in 64 bits, and a narrower member could not read the sum back");
   static_assert(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>,
                 "optimist: the amount of an increment must be a number");
   using A = detail::amount_t<detail::value_t<M>>;
