@@ -21,6 +21,7 @@ using optimist::testing::HasErrorKind;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using namespace std::string_literals;
 
 /// The password of every URL below that has one; in some it is percent-encoded.
 constexpr const char* password = "Pa55-w0rd";
@@ -46,6 +47,7 @@ const std::vector<BadUrl> bad_urls = {
     {"MemoryUppercase", "MEMORY:"},
     {"MemoryWithPath", "memory:app"},
     {"MemoryWithQuery", "memory:?pool=2"},
+    {"MemoryRawNul", "memory:\0"s},
     // sqlite:
     {"SqliteEmptyPath", "sqlite:"},
     {"SqliteOnlyQuery", "sqlite:?pool=2"},
@@ -66,6 +68,7 @@ const std::vector<BadUrl> bad_urls = {
     {"SqliteEscapeCutShort", "sqlite:DIR/a.db%4"},
     {"SqliteEscapeNotHex", "sqlite:DIR/a%zz.db"},
     {"SqliteEscapedNul", "sqlite:DIR/a%00.db"},
+    {"SqliteRawNul", "sqlite:DIR/a\0.db"s},
     {"SqliteBadEscapeInQuery", "sqlite:DIR/a.db?pool=%G1"},
     {"SqliteMemoryPoolZero", "sqlite::memory:?pool=0"},
     // postgresql:// and postgres://
@@ -85,6 +88,9 @@ const std::vector<BadUrl> bad_urls = {
     {"PostgresStatementTimeoutNegative",
      "postgresql://u:Pa55-w0rd@localhost/db?statement_timeout=-1"},
     {"PostgresUnknownOption", "postgresql://u:Pa55-w0rd@localhost/db?no_such_option=1"},
+    {"PostgresEscapedNulInPassword", "postgresql://u:Pa55-w0rd%00@localhost/db"},
+    {"PostgresEscapedNulInQuery",
+     "postgresql://u:Pa55-w0rd@localhost/db?application_name=%00&sslmode=require"},
     {"PostgresOptionNotAName", "postgresql://u:Pa55-w0rd@localhost/db?bad%20key=1"},
     {"PostgresQueryWithoutValue", "postgresql://u:Pa55-w0rd@localhost/db?sslmode"},
     {"PostgresSchemeTypo", "postgresq://u:Pa55-w0rd@localhost/db"},
@@ -95,6 +101,8 @@ const std::vector<BadUrl> bad_urls = {
     {"PostgresKeywordPortZero", "postgresql:host=localhost port=0 password=Pa55-w0rd"},
     {"PostgresKeywordPortNotANumber", "postgresql:host=localhost port=x password=Pa55-w0rd"},
     {"PostgresKeywordSecondPortBad", "postgresql:host=h1,h2 port=5432,99999 password=Pa55-w0rd"},
+    {"PostgresKeywordRawNul",
+     "postgresql:host=localhost application_name=\0 sslmode=require password=Pa55-w0rd"s},
     {"PostgresKeywordPoolZero", "postgresql:host=localhost pool=0 password=Pa55-w0rd"},
     {"PostgresSingleSlash", "postgresql:/localhost/db"},
 };
@@ -133,6 +141,18 @@ TEST(OpenUnreachable, NeverEchoesThePassword) {
     ASSERT_THAT(opened, HasErrorKind(ErrorKind::unavailable)) << url;
     EXPECT_THAT(opened.error().message(), Not(HasSubstr(password)));
   }
+}
+
+// A server that refuses the connection is unavailable; what it says never shows the password,
+// even where it names something the password was mistaken for.
+TEST(OpenRefused, NeverEchoesThePassword) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(base);
+  const std::string user = "postgresql://postgres@";
+  ASSERT_EQ(base.rfind(user, 0), 0U) << "unexpected test URL";
+  const std::string url = "postgresql://Pa55-w0rd:Pa55-w0rd@" + base.substr(user.size());
+  const auto opened = optimist::open(url);
+  ASSERT_THAT(opened, HasErrorKind(ErrorKind::unavailable));
+  EXPECT_THAT(opened.error().message(), Not(HasSubstr(password)));
 }
 
 }  // namespace
