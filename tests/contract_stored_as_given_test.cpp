@@ -99,7 +99,7 @@ TEST_P(StoredTextTest, IsStoredAndReadBackByteForByte) {
   EXPECT_THAT(test_app::contents(profiles).records, ElementsAre(reread));
 }
 
-/// A handle that is taken: creating or renaming to it again is a conflict.
+/// A handle that is taken: creating or renaming to it again is a conflict, in a unit too.
 struct TakenHandle {
   std::string name;
   std::string handle;
@@ -139,6 +139,15 @@ TEST_P(TakenHandleTest, IsAConflictNamingTheAttributeAndWritesNothing) {
   EXPECT_EQ(renamed.error().constraint, "handle");
   EXPECT_EQ(renamed.error().action, "update");
   EXPECT_EQ(renamed.error().key, other.id);
+
+  // Inside a unit of work the conflict also undoes the steps before it.
+  const auto unit = optimist::Unit{}
+                        .update("reward", other, set<&Profile::karma>(9))
+                        .create<Profile>("join", set<&Profile::handle>(handle))
+                        .run(store);
+  ASSERT_THAT(unit, HasErrorKind(ErrorKind::conflict));
+  EXPECT_EQ(unit.error().step, "join");
+  EXPECT_EQ(unit.error().constraint, "handle");
 
   EXPECT_THAT(test_app::contents(profiles).records, ElementsAre(owner, other));
 }
