@@ -70,10 +70,6 @@ struct BadDefinition {
   std::vector<FieldError> fields;
 };
 
-void PrintTo(const BadDefinition& c, std::ostream* os) {
-  *os << c.name;
-}
-
 constexpr auto bad = FieldReason::invalid_identifier;
 constexpr auto twice = FieldReason::duplicate_name;
 constexpr char long_name[] = "t123456789012345678901234567890123456789012345678901234567890123";
@@ -162,10 +158,6 @@ struct BadUnit {
   FieldError field;
   bool before_running = true;
 };
-
-void PrintTo(const BadUnit& c, std::ostream* os) {
-  *os << c.name;
-}
 
 Unit rename(const Profile& kept) {
   return Unit{}.update("rename", kept, set<&Profile::handle>("renamed"));

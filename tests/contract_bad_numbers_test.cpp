@@ -59,10 +59,6 @@ struct UnknownKey {
   std::int64_t key;
 };
 
-void PrintTo(const UnknownKey& c, std::ostream* os) {
-  *os << c.name;
-}
-
 const std::vector<UnknownKey> unknown_keys = {
     {"Zero", 0},         {"MinusOne", -1}, {"Int64Min", min64},
     {"Int64Max", max64}, {"NextKey", 2},   {"FarAbove", std::int64_t{1} << 40},
@@ -105,10 +101,6 @@ struct BadVersion {
   std::int64_t version;
   bool stale;
 };
-
-void PrintTo(const BadVersion& c, std::ostream* os) {
-  *os << c.name;
-}
 
 const std::vector<BadVersion> bad_versions = {
     {"Zero", 0, false},        {"MinusOne", -1, false}, {"Int64Min", min64, false},
@@ -155,11 +147,6 @@ struct Overflow {
   optimist::detail::value_t<M> stored;
   optimist::Delta<M> delta;
 };
-
-template <auto M>
-void PrintTo(const Overflow<M>& c, std::ostream* os) {
-  *os << c.name;
-}
 
 /// The test of Overflow<M> cases; `Other` is another numeric attribute, changed beside M.
 template <auto M, auto Other>
@@ -226,10 +213,6 @@ struct RealValue {
   double value;
   bool refused;
 };
-
-void PrintTo(const RealValue& c, std::ostream* os) {
-  *os << c.name;
-}
 
 const std::vector<RealValue> real_values = {
     {"Nan", std::numeric_limits<double>::quiet_NaN(), true},

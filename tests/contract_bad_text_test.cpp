@@ -22,6 +22,7 @@ using optimist::set;
 using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using test_app::Profile;
+using test_app::repeat;
 using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
@@ -40,12 +41,6 @@ std::string name_of(Text t) {
   return "?";
 }
 
-std::string repeat(std::string_view s, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += s;
-  return out;
-}
-
 /// `text` given to one attribute; it must be refused for `reason`.
 struct RefusedText {
   std::string name;
@@ -60,10 +55,6 @@ struct RefusedText {
     return {name_of(attribute), reason, limit};
   }
 };
-
-void PrintTo(const RefusedText& c, std::ostream* os) {
-  *os << c.name;
-}
 
 using R = FieldReason;
 const auto th = Text::handle;

@@ -22,13 +22,8 @@ using optimist::set;
 using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using test_app::Profile;
+using test_app::repeat;
 using ::testing::ElementsAre;
-
-std::string repeat(std::string_view s, int times) {
-  std::string out;
-  for (int i = 0; i < times; ++i) out += s;
-  return out;
-}
 
 /// A valid text for the handle (at most 16 code points, unique) or the bio (any length).
 struct StoredText {
@@ -36,10 +31,6 @@ struct StoredText {
   bool handle;  ///< the handle, else the bio
   std::string text;
 };
-
-void PrintTo(const StoredText& c, std::ostream* os) {
-  *os << c.name;
-}
 
 const std::vector<StoredText> stored_texts = {
     {"SingleQuotes", true, "O'Brien's"},
@@ -104,10 +95,6 @@ struct TakenHandle {
   std::string name;
   std::string handle;
 };
-
-void PrintTo(const TakenHandle& c, std::ostream* os) {
-  *os << c.name;
-}
 
 const std::vector<TakenHandle> taken_handles = {
     {"Plain", "ada"},

@@ -64,6 +64,12 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
 }
 
+/// Prints a case-table parameter in test output as "Backend, case".
+template <class Case>
+void PrintTo(const std::tuple<Backend, Case>& param, std::ostream* os) {
+  *os << std::get<0>(param).name << ", " << std::get<1>(param).name;
+}
+
 /// "<case>_<backend>", e.g. HandleEmpty_Postgres.
 template <class Param>
 std::string case_and_backend_name(const ::testing::TestParamInfo<Param>& info) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace test_app {
@@ -54,6 +55,13 @@ struct optimist::Definition<test_app::Profile> {
 };
 
 namespace test_app {
+
+/// `s` written `times` times over.
+inline std::string repeat(std::string_view s, int times) {
+  std::string out;
+  for (int i = 0; i < times; ++i) out += s;
+  return out;
+}
 
 /// What a store holds of Profile, found by reading every key below that of a record created
 /// (then destroyed) for the purpose.
