@@ -25,33 +25,11 @@ using optimist::increment;
 using optimist::set;
 using optimist::testing::HasErrorKind;
 using test_app::Profile;
+using test_app::WithOneProfile;
 using ::testing::ElementsAre;
 
 constexpr std::int64_t min64 = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t max64 = std::numeric_limits<std::int64_t>::max();
-
-/// A fixture whose store holds one Profile, `kept` (key 1, version 1).
-template <class Case>
-class WithOneProfile : public optimist::testing::BackendCaseTest<Case> {
- protected:
-  void SetUp() override {
-    optimist::testing::BackendCaseTest<Case>::SetUp();
-    if (::testing::Test::HasFatalFailure() || ::testing::Test::IsSkipped()) return;
-    profiles.emplace(optimist::Resource<Profile>{this->store});
-    kept = profiles->create_or_throw(set<&Profile::handle>("kept"), set<&Profile::karma>(7));
-    ASSERT_EQ(kept.id, 1);
-  }
-
-  /// Asserts that the store holds `expected` alone, and that no insert reached it.
-  void expect_only(const Profile& expected) const {
-    const auto after = test_app::contents(*profiles);
-    EXPECT_THAT(after.records, ElementsAre(expected));
-    EXPECT_EQ(after.next_key, expected.id + 1) << "a refused call inserted a row";
-  }
-
-  std::optional<optimist::Resource<Profile>> profiles;
-  Profile kept;
-};
 
 /// A key that no record has.
 struct UnknownKey {

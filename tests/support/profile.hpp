@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Profile: a member's public profile, with a unique handle and text of every constraint; the
 // resource of the bad-input tests. contents() tells what a store holds, to prove that a
-// refused call wrote nothing.
+// refused call wrote nothing; WithOneProfile starts each case from one stored record.
 #pragma once
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <cstdint>
 #include <optimist/optimist.hpp>
@@ -11,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "support/backend.hpp"
 
 namespace test_app {
 
@@ -85,5 +90,29 @@ inline Contents contents(const optimist::Resource<Profile>& profiles) {
   profiles.destroy_or_throw(probe);
   return out;
 }
+
+/// A case-table fixture whose store holds one Profile, `kept` (key 1, version 1).
+template <class Case>
+class WithOneProfile : public optimist::testing::BackendCaseTest<Case> {
+ protected:
+  void SetUp() override {
+    optimist::testing::BackendCaseTest<Case>::SetUp();
+    if (::testing::Test::HasFatalFailure() || ::testing::Test::IsSkipped()) return;
+    profiles.emplace(optimist::Resource<Profile>{this->store});
+    kept = profiles->create_or_throw(optimist::set<&Profile::handle>("kept"),
+                                     optimist::set<&Profile::karma>(7));
+    ASSERT_EQ(kept.id, 1);
+  }
+
+  /// Asserts that the store holds `expected` alone, and that no insert reached it.
+  void expect_only(const Profile& expected) const {
+    const auto after = contents(*profiles);
+    EXPECT_THAT(after.records, ::testing::ElementsAre(expected));
+    EXPECT_EQ(after.next_key, expected.id + 1) << "a refused call inserted a row";
+  }
+
+  std::optional<optimist::Resource<Profile>> profiles;
+  Profile kept;
+};
 
 }  // namespace test_app
