@@ -155,8 +155,8 @@ class Resource {
   /// never stale: concurrent changes all land, and holders of older copies see a conflict on
   /// their next locked update. Returns the record as stored right after the change (its new
   /// version included), never the caller's copy.
-  /// Errors: not_found, invalid (the sum does not fit: out_of_range; nothing written),
-  /// unavailable, internal.
+  /// Errors: not_found, invalid (an amount or the sum does not fit: out_of_range; nothing
+  /// written), unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
     return apply_deltas<Action, Ds...>(key, std::nullopt, deltas...);
@@ -271,6 +271,16 @@ class Resource {
     static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
                   "optimist: the same attribute is changed more than once in one call");
     check_accept_list<Action>();
+    std::vector<FieldError> refused;
+    ((deltas.in_range ? void()
+                      : refused.push_back({table_->columns[S::template column<Ds::member>].name,
+                                           FieldReason::out_of_range})),
+     ...);
+    if (!refused.empty()) {
+      Error e = detail::invalid_error(*table_, Action::name, std::move(refused));
+      e.key = key;
+      return e;
+    }
     const std::array<Increment, sizeof...(Ds)> increments{
         Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
     OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));

@@ -21,6 +21,27 @@ bool has(const Keywords& k, std::string_view key) {
   return false;
 }
 
+bool valid_port(std::string_view port) {
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  return ec == std::errc{} && ptr == port.data() + port.size() && n >= 1 && n <= 65535;
+}
+
+// libpq's `port`: one port, or one per host separated by commas (empty for the default).
+bool valid_ports(std::string_view ports) {
+  while (true) {
+    const auto comma = ports.find(',');
+    const std::string_view port = ports.substr(0, comma);
+    if (!port.empty() && !valid_port(port)) return false;
+    if (comma == std::string_view::npos) return true;
+    ports = ports.substr(comma + 1);
+  }
+}
+
+Error bad_port() {
+  return sql::malformed_url("the port is not a number from 1 to 65535");
+}
+
 // libpq keyword syntax: bare when that is unambiguous, else single-quoted with escapes.
 void append_value(std::string& out, std::string_view v) {
   if (!v.empty() && v.find_first_of(" \t\n'\\=") == std::string_view::npos) {
@@ -123,11 +144,7 @@ Result<Keywords> parse_uri(std::string_view rest) {
       port = item.substr(colon + 1);
     }
     if (!port.empty()) {
-      int n = 0;
-      auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-      if (ec != std::errc{} || ptr != port.data() + port.size() || n < 1 || n > 65535) {
-        return sql::malformed_url("the port is not a number from 1 to 65535");
-      }
+      if (!valid_port(port)) return bad_port();
       any_port = true;
     }
     OPTIMIST_TRY(decoded, sql::percent_decode(host));
@@ -213,6 +230,8 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
     OPTIMIST_TRY(common, sql::apply_common(p, settings));
     if (common) continue;
     if (p.key == "password") password = p.value;
+    // libpq checks the port only when connecting, and would report it as unreachable.
+    if (p.key == "port" && !valid_ports(p.value)) return bad_port();
     libpq.push_back(std::move(p));
   }
   // Bounded waits: connecting, and noticing a peer that vanished mid-statement.

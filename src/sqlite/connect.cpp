@@ -118,7 +118,6 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
     if (!settings.pool_size_given) settings.pool_size = 1;
   } else {
     OPTIMIST_TRY(decoded, sql::percent_decode(path));
-    if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
     dbname = std::move(decoded);
   }
   auto connector = std::make_unique<SqliteConnector>(std::move(dbname), memory,

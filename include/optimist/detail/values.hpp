@@ -86,7 +86,8 @@ bool from_value(Value&& value, V& out) {
   }
 }
 
-/// Appends the constraint errors of `value` for attribute `a`.
+/// Appends the constraint errors of `value` for attribute `a`: those of check_text, a
+/// missing required optional, a floating-point number that is not finite.
 template <class A, class V>
 void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
   if constexpr (IsOptional<V>::value) {
@@ -97,6 +98,11 @@ void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
     check_value(a, *value, out);
   } else if constexpr (std::is_same_v<V, std::string>) {
     check_text(a.name, value, a.constraints, out);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    // SQLite stores NaN as NULL; infinities would let sums escape the overflow check.
+    if (!finite(static_cast<double>(value))) {
+      out.push_back({std::string(a.name), FieldReason::out_of_range});
+    }
   }
 }
 
