@@ -148,6 +148,20 @@ TEST_P(InputRefusalTest, NumberThatAFloatCannotHoldIsOutOfRange) {
                        FieldReason::out_of_range);
 }
 
+TEST_P(InputRefusalTest, NotANumberIsOutOfRangeOnEveryStoreTypedOrNot) {
+  constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+  expect_value_refused("rating", Value{nan}, FieldReason::out_of_range);
+  EXPECT_THAT(profiles->create(optimist::set<&Profile::handle>("bob"),
+                               optimist::set<&Profile::rating>(nan)),
+              IsRefused("create", (Errors{{"rating", FieldReason::out_of_range}})));
+  EXPECT_THAT(profiles->update(ann, optimist::set<&Profile::rating>(nan)),
+              IsRefused("update", (Errors{{"rating", FieldReason::out_of_range}})));
+  expect_no_record_created();
+  expect_ann_unchanged();
+  const auto infinity = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(profiles->update_from_or_throw(ann, {{"rating", Value{infinity}}}).rating, infinity);
+}
+
 TEST_P(InputRefusalTest, RequiredTextMissingOrEmptyIsRequired) {
   EXPECT_THAT(profiles->create_from({{"age", integer(3)}}),
               IsRefused("create", (Errors{{"handle", FieldReason::required}})));

@@ -133,6 +133,9 @@ void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
     check_value(a, *value, out);
   } else if constexpr (std::is_same_v<V, std::string>) {
     check_text(a.name, value, a.constraints, out);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    // SQLite stores NaN as NULL: refused everywhere, so that every store keeps the same values.
+    if (std::isnan(value)) out.push_back({std::string(a.name), FieldReason::out_of_range});
   }
 }
 
