@@ -195,8 +195,7 @@ class PostgresConnector final : public sql::Connector {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
-                                                       sql::Settings& settings) {
+Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings) {
   Keywords given;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     OPTIMIST_TRY(k, parse_uri(url.substr(url.find("//") + 2)));
@@ -240,8 +239,14 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
     return sql::malformed_url(std::move(detail));
   }
   PQconninfoFree(parsed);
+  return Conninfo{.conninfo = std::move(conninfo), .password = std::move(password)};
+}
+
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
+                                                       sql::Settings& settings) {
+  OPTIMIST_TRY(parsed, parse_url(url, settings));
   return std::unique_ptr<sql::Connector>(std::make_unique<PostgresConnector>(
-      std::move(conninfo), std::move(password), settings.statement_timeout));
+      std::move(parsed.conninfo), std::move(parsed.password), settings.statement_timeout));
 }
 
 }  // namespace optimist::postgresql
