@@ -225,6 +225,11 @@ Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings) {
   std::string conninfo;
   for (const auto& p : libpq) {
     if (!is_identifier(p.key)) return sql::malformed_url("a libpq keyword is not a plain name");
+    // libpq reads the keyword string up to its first NUL: the keywords after it (the host,
+    // the timeouts) would be dropped without a word.
+    if (p.value.find('\0') != std::string::npos) {
+      return sql::malformed_url(fmt::format("the value of {} holds a NUL", p.key));
+    }
     if (!conninfo.empty()) conninfo += ' ';
     conninfo += p.key;
     conninfo += '=';
