@@ -21,12 +21,10 @@ bool has(const Keywords& k, std::string_view key) {
   return false;
 }
 
-// libpq keyword syntax: bare when that is unambiguous, else single-quoted with escapes.
+// libpq keyword syntax, always single-quoted with escapes: libpq ends a bare value at any
+// byte isspace() accepts, which depends on the locale (\f, \v, \r, and in some locales
+// bytes above 0x7F), so a bare value could lose its end.
 void append_value(std::string& out, std::string_view v) {
-  if (!v.empty() && v.find_first_of(" \t\n'\\=") == std::string_view::npos) {
-    out += v;
-    return;
-  }
   out += '\'';
   for (char c : v) {
     if (c == '\'' || c == '\\') out += '\\';
