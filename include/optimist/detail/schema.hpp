@@ -122,7 +122,7 @@ struct Schema {
   template <class F>
   static void with_attribute(std::size_t column, F&& f) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      ((column == I && (f(std::get<I>(spec.attributes)), true)) || ...);
+      (void)((column == I && (f(std::get<I>(spec.attributes)), true)) || ...);
     }
     (std::make_index_sequence<size>{});
   }
