@@ -322,12 +322,8 @@ class Resource {
   Result<T> create_input(std::string_view action, std::span<const bool, S::size> accepted,
                          const Input& input) const {
     std::vector<FieldError> errors;
-    const auto resolved = detail::resolve_input(*table_, accepted, input, errors);
     T record{};
-    for (std::size_t i = 0; i < input.size(); ++i) {
-      const std::size_t c = resolved.columns[i];
-      if (c != detail::no_column) S::assign_input(c, input[i].value, record, errors);
-    }
+    const auto resolved = S::apply_input(*table_, accepted, input, record, errors);
     S::check_record(record, errors, [&](std::size_t c) { return resolved.named[c]; });
     if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
     OPTIMIST_TRY(key, data_->insert(*table_, action, S::to_row(record)));
@@ -338,12 +334,8 @@ class Resource {
   Result<T> update_input(std::string_view action, std::span<const bool, S::size> accepted,
                          const T& record, const Input& input) const {
     std::vector<FieldError> errors;
-    const auto resolved = detail::resolve_input(*table_, accepted, input, errors);
     T updated = record;
-    for (std::size_t i = 0; i < input.size(); ++i) {
-      const std::size_t c = resolved.columns[i];
-      if (c != detail::no_column) S::assign_input(c, input[i].value, updated, errors);
-    }
+    const auto resolved = S::apply_input(*table_, accepted, input, updated, errors);
     if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
     std::vector<Assignment> assignments;
     for (const std::size_t c : resolved.columns) {

@@ -79,6 +79,21 @@ struct IsDelta : std::false_type {};
 template <auto M>
 struct IsDelta<Delta<M>> : std::true_type {};
 
+/// Marks a field of dynamic input that is refused by its name.
+inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
+
+/// What the names of dynamic input refer to.
+struct ResolvedInput {
+  std::vector<std::size_t> columns;  ///< by field: its column, or no_column when refused
+  std::vector<bool> named;           ///< by column: whether some field names it
+};
+
+/// Resolves the names of `input` against `table`'s columns; `accepted` says by column which
+/// attributes the action accepts. Appends one FieldError per refused name, in input order:
+/// unknown_attribute (however often given), else duplicate_name, else not_accepted.
+ResolvedInput resolve_input(const Table& table, std::span<const bool> accepted, const Input& input,
+                            std::vector<FieldError>& errors);
+
 /// Compile-time facts about resource T: its attributes and where key and version live.
 template <class T>
 struct Schema {
@@ -152,20 +167,26 @@ struct Schema {
     return mask;
   }
 
-  /// Sets column `column` of `record` from `value` under the conversion rules of dynamic
-  /// input and appends the field's errors: wrong_type or out_of_range (`record` unchanged),
-  /// else the constraint errors of the new value.
-  static void assign_input(std::size_t column, const Value& value, T& record,
-                           std::vector<FieldError>& errors) {
-    with_attribute(column, [&](const auto& a) {
-      using V = typename std::remove_cvref_t<decltype(a)>::value_type;
-      if (const auto why = input_mismatch<V>(value)) {
-        errors.push_back({std::string(a.name), *why});
-        return;
-      }
-      (void)from_value(Value(value), record.*(a.member));
-      check_value(a, record.*(a.member), errors);
-    });
+  /// Resolves the names of `input` (resolve_input) and sets each field that passes them on
+  /// `record` under the conversion rules of dynamic input. Appends every error: the refused
+  /// names, then in input order wrong_type or out_of_range (the member left as it was) or the
+  /// constraint errors of the new value.
+  static ResolvedInput apply_input(const Table& table, std::span<const bool> accepted,
+                                   const Input& input, T& record, std::vector<FieldError>& errors) {
+    ResolvedInput resolved = resolve_input(table, accepted, input, errors);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      if (resolved.columns[i] == no_column) continue;
+      with_attribute(resolved.columns[i], [&](const auto& a) {
+        using V = typename std::remove_cvref_t<decltype(a)>::value_type;
+        if (const auto why = input_mismatch<V>(input[i].value)) {
+          errors.push_back({std::string(a.name), *why});
+          return;
+        }
+        (void)from_value(Value(input[i].value), record.*(a.member));
+        check_value(a, record.*(a.member), errors);
+      });
+    }
+    return resolved;
   }
 
   /// The value of column `column` in `after` when it differs from `before`.
@@ -232,21 +253,6 @@ const Result<Table>& Schema<T>::table() {
   }();
   return built;
 }
-
-/// Marks a field of dynamic input that is refused by its name.
-inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
-
-/// What the names of dynamic input refer to.
-struct ResolvedInput {
-  std::vector<std::size_t> columns;  ///< by field: its column, or no_column when refused
-  std::vector<bool> named;           ///< by column: whether some field names it
-};
-
-/// Resolves the names of `input` against `table`'s columns; `accepted` says by column which
-/// attributes the action accepts. Appends one FieldError per refused name, in input order:
-/// unknown_attribute (however often given), else duplicate_name, else not_accepted.
-ResolvedInput resolve_input(const Table& table, std::span<const bool> accepted, const Input& input,
-                            std::vector<FieldError>& errors);
 
 /// An `invalid` error with field errors, for resource and action.
 Error invalid_error(const Table& table, std::string_view action, std::vector<FieldError> fields);
