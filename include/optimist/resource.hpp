@@ -147,7 +147,8 @@ class Resource {
   template <class Action = CreateAction>
   [[nodiscard]] Result<T> create_from(const Input& input) const {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no create action");
-    static_assert(Action::kind == ActionKind::create, "optimist: create<> needs a Create action");
+    static_assert(Action::kind == ActionKind::create,
+                  "optimist: create_from<> needs a Create action");
     check_accept_list<Action>();
     static constexpr auto accepted = S::template accepted_columns<Action>();
     return create_input(Action::name, accepted, input);
@@ -161,7 +162,8 @@ class Resource {
   template <class Action = UpdateAction>
   [[nodiscard]] Result<T> update_from(const T& record, const Input& input) const {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
-    static_assert(Action::kind == ActionKind::update, "optimist: update<> needs an Update action");
+    static_assert(Action::kind == ActionKind::update,
+                  "optimist: update_from<> needs an Update action");
     check_accept_list<Action>();
     OPTIMIST_TRYV(check_version<Action>(record));
     static constexpr auto accepted = S::template accepted_columns<Action>();
