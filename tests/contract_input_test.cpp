@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "support/faulty_store.hpp"
 #include "support/profile_fixture.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ using optimist::Filter;
 using optimist::Input;
 using optimist::Unit;
 using optimist::Value;
+using optimist::testing::FaultyStore;
 using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using optimist::testing::IsRefused;
@@ -170,6 +172,29 @@ TEST_P(InputTest, TransactionBoundResourceTakesDynamicInput) {
   ASSERT_THAT(tx.value()->rollback(), IsOk());
 
   EXPECT_THAT(profiles->get(fay.id), HasErrorKind(ErrorKind::not_found));
+  expect_ann_unchanged();
+}
+
+TEST_P(InputTest, RefusedInputMakesNoDataCallAndDataLayerErrorsPassThrough) {
+  const auto faulty = std::make_shared<FaultyStore>(store);
+  const optimist::Resource<Profile> through{faulty};
+  const std::int64_t before = faulty->calls();
+  EXPECT_THAT(through.create_from({{"admin", Value{true}}}), HasErrorKind(ErrorKind::invalid));
+  EXPECT_THAT(through.update_from(ann, {{"age", Value{1.5}}}), HasErrorKind(ErrorKind::invalid));
+  EXPECT_EQ(faulty->calls(), before) << "validation runs before any data-layer call";
+
+  faulty->fail_call(before + 1, optimist::make_error(ErrorKind::unavailable));
+  auto created = through.create_from({{"handle", std::string("gus")}});
+  ASSERT_THAT(created, HasErrorKind(ErrorKind::unavailable));
+  EXPECT_EQ(created.error().resource, "Profile");
+  EXPECT_EQ(created.error().action, "create");
+  expect_no_record_created();
+
+  faulty->fail_call(before + 2, optimist::make_error(ErrorKind::unavailable));
+  auto updated = through.update_from(ann, {{"age", Value{std::int64_t{60}}}});
+  ASSERT_THAT(updated, HasErrorKind(ErrorKind::unavailable));
+  EXPECT_EQ(updated.error().action, "update");
+  EXPECT_EQ(updated.error().key, ann.id);
   expect_ann_unchanged();
 }
 
