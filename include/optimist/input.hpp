@@ -29,7 +29,8 @@ struct Field {
 /// - integer attributes take a std::int64_t, `out_of_range` when it does not fit the
 ///   member (an std::int32_t, say); never a double, even a whole one;
 /// - floating-point attributes take a double (`out_of_range` when it does not fit a float
-///   member), or a std::int64_t that the member represents exactly (`out_of_range` if not);
+///   member, or is NaN), or a std::int64_t that the member represents exactly
+///   (`out_of_range` if not);
 /// - std::optional attributes take what their value type takes, or std::monostate (null),
 ///   which empties them; null into any other attribute is `wrong_type`.
 using Input = std::vector<Field>;
