@@ -42,12 +42,10 @@ Error bad_port() {
   return sql::malformed_url("the port is not a number from 1 to 65535");
 }
 
-// libpq keyword syntax: bare when that is unambiguous, else single-quoted with escapes.
+// libpq keyword syntax, always single-quoted with escapes: libpq ends a bare value at any
+// byte isspace() accepts, which depends on the locale (\f, \v, \r, and in some locales
+// bytes above 0x7F), so a bare value could lose its end.
 void append_value(std::string& out, std::string_view v) {
-  if (!v.empty() && v.find_first_of(" \t\n'\\=") == std::string_view::npos) {
-    out += v;
-    return;
-  }
   out += '\'';
   for (char c : v) {
     if (c == '\'' || c == '\\') out += '\\';
@@ -212,8 +210,7 @@ class PostgresConnector final : public sql::Connector {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
-                                                       sql::Settings& settings) {
+Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings) {
   Keywords given;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     OPTIMIST_TRY(k, parse_uri(url.substr(url.find("//") + 2)));
@@ -245,6 +242,11 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
   std::string conninfo;
   for (const auto& p : libpq) {
     if (!is_identifier(p.key)) return sql::malformed_url("a libpq keyword is not a plain name");
+    // libpq reads the keyword string up to its first NUL: the keywords after it (the host,
+    // the timeouts) would be dropped without a word.
+    if (p.value.find('\0') != std::string::npos) {
+      return sql::malformed_url(fmt::format("the value of {} holds a NUL", p.key));
+    }
     if (!conninfo.empty()) conninfo += ' ';
     conninfo += p.key;
     conninfo += '=';
@@ -259,8 +261,14 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
     return sql::malformed_url(std::move(detail));
   }
   PQconninfoFree(parsed);
+  return Conninfo{.conninfo = std::move(conninfo), .password = std::move(password)};
+}
+
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
+                                                       sql::Settings& settings) {
+  OPTIMIST_TRY(parsed, parse_url(url, settings));
   return std::unique_ptr<sql::Connector>(std::make_unique<PostgresConnector>(
-      std::move(conninfo), std::move(password), settings.statement_timeout));
+      std::move(parsed.conninfo), std::move(parsed.password), settings.statement_timeout));
 }
 
 }  // namespace optimist::postgresql
