@@ -3,6 +3,9 @@
 #             bench-results/bench.{json,csv,svg}.
 # make example: run the README's walkthrough.
 # make test:  install what is missing, build, run every test against a throwaway PostgreSQL.
+# make fuzz:  install clang, build the libFuzzer target in build-fuzz, run it for FUZZ_SECONDS
+#             from fuzz/corpus; new inputs go to FUZZ_CORPUS, a crash to build-fuzz/artifacts/
+#             and a non-zero exit.
 BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
@@ -14,7 +17,11 @@ BENCH_FLAGS ?= --sweep records=1,10,100,1000 --strategy optimistic,retry,pessimi
                --workers 4 --duration 2
 BENCH_RESULTS ?= bench-results
 
-.PHONY: all deps build test test-asan test-tsan bench example clean
+FUZZ_SECONDS ?= 60
+FUZZ_CORPUS ?= build-fuzz/corpus
+FUZZ_CXX ?= $(shell command -v clang++-14 || command -v clang++ || echo clang++-14)
+
+.PHONY: all deps build test test-asan test-tsan bench example fuzz fuzz-run clean
 
 all: build
 
@@ -54,8 +61,22 @@ bench: deps
 	  $(BENCH_FLAGS) --json $(BENCH_RESULTS)/bench.json --csv $(BENCH_RESULTS)/bench.csv \
 	  --plot $(BENCH_RESULTS)/bench.svg
 
+# FUZZ_CXX is looked up after the dependencies are installed, in the sub-make.
+fuzz:
+	./scripts/install-deps.sh --fuzz
+	$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) \
+	  -DOPTIMIST_BUILD_FUZZERS=ON -DOPTIMIST_BUILD_TESTS=OFF -DOPTIMIST_BUILD_BENCHMARKS=OFF \
+	  -DOPTIMIST_BUILD_EXAMPLES=OFF
+	cmake --build build-fuzz -j$(JOBS) --target optimist_fuzz
+	mkdir -p $(FUZZ_CORPUS) build-fuzz/artifacts
+	./build-fuzz/fuzz/optimist_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	  -print_final_stats=1 -artifact_prefix=build-fuzz/artifacts/ $(FUZZ_CORPUS) fuzz/corpus
+
 example: build
 	./$(BUILD_DIR)/examples/address_walkthrough
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan build-tsan
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

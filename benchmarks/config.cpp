@@ -212,6 +212,11 @@ Parsed parse_command_line(int argc, char** argv) {
   app.add_option("--max-attempts", config.max_attempts, "retry and raw: attempts per operation")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
+  app.add_option("--repeat", config.repeat,
+                 "run the whole plan N times, round by round; report each run's median round "
+                 "and each strategy's commits/s relative to raw, per round")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   app.add_option("--json", config.json_file, "write one JSON record per run to FILE");
   app.add_option("--csv", config.csv_file, "write one CSV row per run to FILE");
   app.add_option("--plot", config.plot_file,

@@ -49,6 +49,9 @@ struct Config {
   std::vector<std::int64_t> sweep_values;
   std::string json_file, csv_file, plot_file;
   int max_attempts = 10;  ///< retry and raw: attempts per operation
+  /// Rounds of the whole plan, one after another, so that every strategy meets the same
+  /// machine noise; reports keep each run's median round (see report.hpp, print_ratios).
+  int repeat = 1;
   bool progress = true;
 
   // Hidden: set when this process is a worker of a --processes run.

@@ -80,6 +80,31 @@ class TemporaryDirectory {
   std::string path_;
 };
 
+/// The checks every run must pass: no error, no lost update, and the counts add up. Says
+/// on stderr what failed.
+bool passed(const RunResult& r) {
+  if (r.skipped) return true;
+  const auto where =
+      fmt::format("{} records={} workers={} processes={} think_us={}", to_string(r.strategy),
+                  r.records, r.workers, r.processes, r.think_us);
+  bool ok = true;
+  if (r.errors > 0) {
+    std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
+    ok = false;
+  }
+  if (r.lost_updates != 0) {
+    std::cerr << "optimist-bench: LOST UPDATES: " << where << ": " << r.lost_updates
+              << " increments reported as committed are not in the store (or the versions "
+                 "do not match the commits)\n";
+    ok = false;
+  }
+  if (r.attempts != r.commits + r.conflicts) {
+    std::cerr << "optimist-bench: " << where << ": attempts != commits + conflicts\n";
+    ok = false;
+  }
+  return ok;
+}
+
 int run(int argc, char** argv) {
   auto parsed = parse_command_line(argc, argv);
   if (!parsed.config) return parsed.exit_code;
@@ -97,41 +122,30 @@ int run(int argc, char** argv) {
   }
 
   const auto runs = plan(config);
-  Progress progress(config.progress, runs.size());
-  std::vector<RunResult> results;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    progress.begin_run(i);
-    int exit_code = 0;
-    results.push_back(run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]));
-    if (exit_code == 2) {
-      progress.finish();
-      std::cerr << "optimist-bench: error: " << one_line(results.back().first_error) << '\n';
-      return 2;
+  Progress progress(config.progress, runs.size() * static_cast<std::size_t>(config.repeat));
+  Rounds rounds(static_cast<std::size_t>(config.repeat));
+  for (std::size_t k = 0; k < rounds.size(); ++k) {
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      progress.begin_run(k * runs.size() + i);
+      int exit_code = 0;
+      rounds[k].push_back(run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]));
+      if (exit_code == 2) {
+        progress.finish();
+        std::cerr << "optimist-bench: error: " << one_line(rounds[k].back().first_error) << '\n';
+        return 2;
+      }
     }
   }
   progress.finish();
+  const auto results = median_rounds(rounds);
   print_table(stdout, results);
+  print_ratios(stdout, rounds);
   std::fflush(stdout);
 
   int status = 0;
-  for (const auto& r : results) {
-    if (r.skipped) continue;
-    const auto where =
-        fmt::format("{} records={} workers={} processes={} think_us={}", to_string(r.strategy),
-                    r.records, r.workers, r.processes, r.think_us);
-    if (r.errors > 0) {
-      std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
-      status = 1;
-    }
-    if (r.lost_updates != 0) {
-      std::cerr << "optimist-bench: LOST UPDATES: " << where << ": " << r.lost_updates
-                << " increments reported as committed are not in the store (or the versions "
-                   "do not match the commits)\n";
-      status = 1;
-    }
-    if (r.attempts != r.commits + r.conflicts) {
-      std::cerr << "optimist-bench: " << where << ": attempts != commits + conflicts\n";
-      status = 1;
+  for (const auto& round : rounds) {
+    for (const auto& r : round) {
+      if (!passed(r)) status = 1;
     }
   }
   auto report = [&](const std::string& error) {

@@ -37,6 +37,11 @@ Connection connection_of(const Config& config) {
 
 void open_session(soci::session& s, const Connection& c) {
   s.open(*c.factory, c.parameters);
+  if (!c.sqlite) {
+    // Keeps "relation already exists, skipping" off stderr, as optimist's own store does.
+    soci::statement quiet = (s.prepare << "SET client_min_messages = warning");
+    quiet.execute(true);
+  }
   if (c.sqlite) {
     std::string mode;
     soci::statement wal = (s.prepare << "PRAGMA journal_mode=WAL", soci::into(mode));

@@ -83,6 +83,55 @@ nlohmann::ordered_json to_json(const RunResult& r) {
   return j;
 }
 
+std::vector<RunResult> median_rounds(const Rounds& rounds) {
+  std::vector<RunResult> medians;
+  if (rounds.empty()) return medians;
+  for (std::size_t i = 0; i < rounds.front().size(); ++i) {
+    std::vector<const RunResult*> runs;
+    for (const auto& round : rounds) runs.push_back(&round[i]);
+    std::sort(runs.begin(), runs.end(), [](const RunResult* a, const RunResult* b) {
+      return a->commits_per_s() < b->commits_per_s();
+    });
+    medians.push_back(*runs[(runs.size() - 1) / 2]);
+  }
+  return medians;
+}
+
+void print_ratios(std::FILE* out, const Rounds& rounds) {
+  if (rounds.empty()) return;
+  const auto& plan = rounds.front();
+  auto same_settings = [](const RunResult& a, const RunResult& b) {
+    return a.records == b.records && a.workers == b.workers && a.processes == b.processes &&
+           a.think_us == b.think_us;
+  };
+  bool header = false;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (plan[i].strategy == Strategy::raw || plan[i].skipped) continue;
+    const auto raw = std::find_if(plan.begin(), plan.end(), [&](const RunResult& r) {
+      return r.strategy == Strategy::raw && !r.skipped && same_settings(r, plan[i]);
+    });
+    if (raw == plan.end()) continue;
+    const auto j = static_cast<std::size_t>(raw - plan.begin());
+    std::vector<double> ratios;
+    for (const auto& round : rounds) {
+      const double base = round[j].commits_per_s();
+      if (base > 0) ratios.push_back(round[i].commits_per_s() / base);
+    }
+    if (ratios.empty()) continue;
+    std::sort(ratios.begin(), ratios.end());
+    const std::size_t n = ratios.size();
+    const double median = n % 2 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+    if (!header) {
+      fmt::print(out, "\ncommits/s relative to raw, per round: median (lowest-highest) of {}\n",
+                 rounds.size());
+      header = true;
+    }
+    fmt::print(out, "{:<12} records={} workers={} procs={} think_us={}: {:.3f}x ({:.3f}-{:.3f})\n",
+               to_string(plan[i].strategy), plan[i].records, plan[i].workers, plan[i].processes,
+               plan[i].think_us, median, ratios.front(), ratios.back());
+  }
+}
+
 void print_table(std::FILE* out, const std::vector<RunResult>& runs) {
   if (runs.empty()) return;
   fmt::print(out, "backend: {}   skew: {}\n", runs.front().backend, runs.front().skew);

@@ -18,6 +18,20 @@ namespace bench {
 /// One run as a JSON record with exactly record_keys().
 [[nodiscard]] nlohmann::ordered_json to_json(const RunResult& r);
 
+/// The runs of an invocation round by round: `rounds[k][i]` is run i of the plan in round k;
+/// every round has the same plan.
+using Rounds = std::vector<std::vector<RunResult>>;
+
+/// For each run of the plan, the round whose commits/s is the median (the lower middle one
+/// for an even count), so that one noisy round does not decide the report.
+[[nodiscard]] std::vector<RunResult> median_rounds(const Rounds& rounds);
+
+/// Prints, for each run other than raw, its commits/s relative to the raw run with the same
+/// settings in the same round, as the median over rounds with the lowest and highest. Ratios
+/// within one round share the machine's state of the moment; that makes them steadier than
+/// ratios of separate medians. Prints nothing when raw was not run.
+void print_ratios(std::FILE* out, const Rounds& rounds);
+
 /// Prints the table of all runs.
 void print_table(std::FILE* out, const std::vector<RunResult>& runs);
 

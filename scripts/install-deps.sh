@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs the Debian packages optimist needs to build, test and benchmark.
+# With --fuzz, also what `make fuzz` needs: clang and its libFuzzer and sanitizer runtimes.
 # Does nothing (and needs no network) when everything is already present.
 set -euo pipefail
 
@@ -11,6 +12,9 @@ packages=(
   libsqlite3-dev libpq-dev postgresql
   libcli11-dev nlohmann-json3-dev gnuplot-nox
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

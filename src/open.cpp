@@ -40,6 +40,8 @@ Result<std::shared_ptr<Store>> open_sql(std::string_view url, const Options& opt
 
 Result<std::shared_ptr<Store>> open(std::string_view url, Options options) {
   auto logger = options.logger ? options.logger : default_logger();
+  // Drivers take C strings: a NUL would silently cut off the rest (say, sslmode=require).
+  if (url.find('\0') != std::string_view::npos) return sql::malformed_url("the URL holds a NUL");
   if (url == "memory:") return std::shared_ptr<Store>(std::make_shared<MemoryStore>(logger));
   try {
     if (url.starts_with("sqlite:") || url.starts_with("postgresql:") ||

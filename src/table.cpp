@@ -3,8 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
 #include <optional>
 #include <set>
+#include <string>
 
 #include "optimist/detail/values.hpp"
 
@@ -45,6 +48,27 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
   return count;
 }
 
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+// Names a backend keeps for itself: SQLite refuses tables named sqlite_*, PostgreSQL refuses
+// columns named like its system columns. Refused for every backend, so that a definition
+// that opens on one opens on all.
+bool reserved_table(std::string_view name) {
+  return lowercase(name.substr(0, 7)) == "sqlite_";
+}
+
+bool reserved_column(std::string_view name) {
+  static constexpr std::string_view system[] = {"tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"};
+  const std::string lower = lowercase(name);
+  return std::find(std::begin(system), std::end(system), lower) != std::end(system);
+}
+
 }  // namespace
 
 bool is_identifier(std::string_view s) noexcept {
@@ -59,11 +83,17 @@ bool is_identifier(std::string_view s) noexcept {
 
 Result<void> Table::validate() const {
   std::vector<FieldError> errors;
-  if (!is_identifier(name)) errors.push_back({name, FieldReason::invalid_identifier});
-  std::set<std::string, std::less<>> seen;
+  if (!is_identifier(name) || reserved_table(name)) {
+    errors.push_back({name, FieldReason::invalid_identifier});
+  }
+  std::set<std::string, std::less<>> seen;  // lowercase: SQLite ignores the case of names
   for (const auto& c : columns) {
-    if (!is_identifier(c.name)) errors.push_back({c.name, FieldReason::invalid_identifier});
-    if (!seen.insert(c.name).second) errors.push_back({c.name, FieldReason::duplicate_name});
+    if (!is_identifier(c.name) || reserved_column(c.name)) {
+      errors.push_back({c.name, FieldReason::invalid_identifier});
+    }
+    if (!seen.insert(lowercase(c.name)).second) {
+      errors.push_back({c.name, FieldReason::duplicate_name});
+    }
   }
   if (primary_key >= columns.size() || version >= columns.size() || primary_key == version) {
     errors.push_back({"primary_key/version", FieldReason::out_of_range});

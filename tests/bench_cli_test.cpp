@@ -21,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 const std::vector<std::string> keys{"backend",
@@ -124,7 +125,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--backend", "mysql://localhost/x"},
         std::vector<std::string>{"--backend", "sqlite:"},
         std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
-        std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--no-such-flag"}));
+        std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--repeat", "0"},
+        std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
   const Ran r = run({"--backend", "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2",
@@ -191,6 +193,58 @@ TEST_F(BenchCli, SkippedRunsAreInTheTableButNotInTheFiles) {
   const auto records = nlohmann::json::parse(slurp(json));
   ASSERT_EQ(records.size(), 1U);
   EXPECT_EQ(records[0]["strategy"], "atomic");
+}
+
+TEST_F(BenchCli, RepeatedRoundsReportOneRecordPerRunAndRatiosAgainstRaw) {
+  const auto json = dir / "r.json";
+  // The default backend (SQLite) so that raw runs.
+  const Ran r = run({"--strategy", "retry,raw", "--sweep", "records=2,50", "--workers", "2",
+                     "--ops", "100", "--repeat", "3", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 4U);  // 2 sweep values x 2 strategies, whatever the rounds
+  for (const auto& rec : records) EXPECT_EQ(rec["commits"], 100);
+  EXPECT_THAT(r.out, HasSubstr("relative to raw, per round: median (lowest-highest) of 3"));
+  EXPECT_THAT(r.out, HasSubstr("retry        records=2 workers=2"));
+  EXPECT_THAT(r.out, HasSubstr("retry        records=50 workers=2"));
+}
+
+TEST_F(BenchCli, PlotsAreDrawnAsSvgOrPngWithOneLinePerStrategy) {
+  const auto svg = dir / "r.svg";
+  const auto png = dir / "r.png";
+  for (const auto& file : {svg, png}) {
+    const Ran r = run({"--backend", "memory:", "--strategy", "optimistic,pessimistic", "--sweep",
+                       "records=1,5", "--workers", "2", "--ops", "100", "--plot", file.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  const std::string drawn = slurp(svg);
+  EXPECT_THAT(drawn, HasSubstr("<svg"));
+  EXPECT_THAT(drawn, HasSubstr("optimistic"));
+  EXPECT_THAT(drawn, HasSubstr("pessimistic"));
+  EXPECT_THAT(drawn, HasSubstr("records"));
+  EXPECT_THAT(slurp(png), StartsWith("\x89PNG"));
+}
+
+TEST_F(BenchCli, AProgressBarIsDrawnOnATerminalForRunsOverASecond) {
+  // `script` gives the program a pseudo-terminal and copies what it shows to stdout.
+  const std::string command =
+      quote(OPTIMIST_BENCH_EXE) + " --backend memory: --strategy atomic --workers 1 --duration 2";
+  const std::string shell = "script -qec " + quote(command) + " /dev/null";
+  FILE* p = ::popen(shell.c_str(), "r");
+  ASSERT_NE(p, nullptr);
+  std::string screen;
+  char buffer[4096];
+  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) {
+    screen.append(buffer, n);
+  }
+  ASSERT_EQ(::pclose(p), 0) << screen;
+  EXPECT_THAT(screen, HasSubstr("\r[#"));
+  EXPECT_THAT(screen, HasSubstr("run 1/1"));
+  // Without a terminal the same run draws nothing.
+  const Ran piped =
+      run({"--backend", "memory:", "--strategy", "atomic", "--workers", "1", "--duration", "2"});
+  ASSERT_EQ(piped.exit_code, 0);
+  EXPECT_THAT(piped.err, Not(HasSubstr("run 1/1")));
 }
 
 // --- short runs on every backend --------------------------------------------------------

@@ -135,10 +135,10 @@ TEST_P(Differential, SeedsThatFoundBugsAgree) {
   // record changed the new one (AddressTest.TheKeyOfADestroyedRecordIsNeverGivenToANewOne).
   expect_agreement(16, 1, default_length);
   // SQLite stored NaN as NULL and refused it as required where the others kept it
-  // (RealTest.NanAndInfinityAreOutOfRangeAndWriteNothing).
+  // (RealValueTest.IsRefusedWhenNotFiniteAndElseStoredExactly).
   expect_agreement(18, 1, default_length);
   // A sum past the largest double: infinity on the memory store and SQLite, an error naming
-  // no column on PostgreSQL (RealTest.ASumPastTheLargestDoubleIsOutOfRangeAndWritesNothing).
+  // no column on PostgreSQL (RealOverflowTest.IsOutOfRangeAndWritesNothing).
   expect_agreement(12, 1, default_length);
   // SQLite read -0.0 back as 0.0 (RealTest.NegativeZeroIsStoredAsZero).
   expect_agreement(27, 1, default_length);

@@ -192,6 +192,9 @@ INSTANTIATE_TEST_SUITE_P(
                       "postgresql://u:s3cret@host/db?pool=-1",
                       "postgresql://u:s3cret@host/db?no_such_libpq_option=1",
                       "postgresql:host=h password='s3cret", "postgresql:host",
-                      "postgresql://u:s3cret@host/db?statement_timeout=soon"));
+                      "postgresql://u:s3cret@host/db?statement_timeout=soon",
+                      // A NUL would end libpq's keyword string early, dropping what follows.
+                      "postgresql://u:s3cret@host/db%00", "postgresql://u%00:s3cret@host/db",
+                      "postgresql://u:s3cret@host/db?application_name=a%00b"));
 
 }  // namespace

@@ -3,10 +3,10 @@
 // back later calls reconnect and succeed, in the same process.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <optimist/optimist.hpp>
 #include <string>
 
+#include "support/postgres_server.hpp"
 #include "support/sql_databases.hpp"
 #include "support/tally.hpp"
 
@@ -17,13 +17,6 @@ using test_app::Tally;
 template <class T>
 std::string_view kind_of(const optimist::Result<T>& r) {
   return r ? std::string_view("ok") : r.error().kind.name;
-}
-
-// Runs a script that scripts/with-postgres.sh exported under `variable`.
-void run_script(const char* variable) {
-  const char* script = std::getenv(variable);
-  ASSERT_NE(script, nullptr) << variable << " is not set (run under scripts/with-postgres.sh)";
-  ASSERT_EQ(std::system(script), 0) << variable;
 }
 
 TEST(PostgresReconnect, ALostServerIsUnavailableThenRecoveredWithoutRestarting) {
@@ -39,12 +32,13 @@ TEST(PostgresReconnect, ALostServerIsUnavailableThenRecoveredWithoutRestarting) 
     ASSERT_TRUE(tx->commit());
   }
 
-  run_script("OPTIMIST_TEST_PG_STOP");
+  optimist::testing::PostgresServer server;
+  ASSERT_TRUE(server.stop());
   EXPECT_EQ(kind_of(tallies.update(tally, optimist::set<&Tally::count>(2))), "unavailable");
   EXPECT_EQ(kind_of(tallies.get(tally.id)), "unavailable");  // server still down: refused
   EXPECT_EQ(kind_of(store->begin()), "unavailable");
 
-  run_script("OPTIMIST_TEST_PG_START");
+  ASSERT_TRUE(server.start());
   auto updated = tallies.update(tally, optimist::set<&Tally::count>(2));
   ASSERT_EQ(kind_of(updated), "ok");
   EXPECT_EQ(updated.value().version, 2);

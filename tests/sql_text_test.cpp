@@ -109,8 +109,8 @@ TEST(SqlTextSqlite, CreateTable) {
             R"("version" INTEGER NOT NULL, "state" TEXT NOT NULL, "county" TEXT NOT NULL))");
   EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, accounts()),
             R"(CREATE TABLE IF NOT EXISTS "accounts" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
-            R"("version" INTEGER NOT NULL, "email" TEXT NOT NULL UNIQUE, "balance" REAL NOT NULL )"
-            R"(CONSTRAINT "balance" CHECK (abs("balance") < 9e999), )"
+            R"("version" INTEGER NOT NULL, "email" TEXT NOT NULL UNIQUE, )"
+            R"("balance" REAL NOT NULL CONSTRAINT "balance" CHECK (abs("balance") < 9e999), )"
             R"("active" INTEGER NOT NULL, "nickname" TEXT, "logins" INTEGER NOT NULL )"
             R"(CONSTRAINT "logins" CHECK (typeof("logins") = 'integer')))");
 }

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -202,6 +203,10 @@ inline constexpr bool is_numeric_attribute =
 /// The type of an amount added to a V: std::int64_t for integers, double otherwise.
 template <class V>
 using amount_t = std::conditional_t<std::is_floating_point_v<V>, double, std::int64_t>;
+/// False for NaN and the infinities (std::isfinite is not constexpr before C++23).
+constexpr bool finite(double d) {
+  return d - d == 0;
+}
 }  // namespace detail
 
 /// An atomic change of a numeric attribute, for Resource<T>::change and change_locked:
@@ -211,10 +216,15 @@ template <auto M>
 struct Delta {
   static constexpr auto member = M;
   detail::amount_t<detail::value_t<M>> amount;
+  /// False when the amount asked for has no `amount` value (an unsigned number above
+  /// INT64_MAX, a decrement by INT64_MIN, a non-finite number): the change is then refused
+  /// as `invalid` (out_of_range) before any I/O.
+  bool in_range = true;
 };
 
 /// Builds a Delta that adds `n` to attribute M: increment<&Player::points>(3). A negative
-/// `n` subtracts. M must be a numeric (integer or floating-point, not optional) attribute.
+/// `n` subtracts. M must be a std::int64_t or double attribute (not optional); an integer
+/// attribute takes an integer `n`.
 template <auto M, class N>
 constexpr Delta<M> increment(N n) {
   static_assert(detail::MemberTraits<decltype(M)>::valid,
@@ -223,16 +233,34 @@ constexpr Delta<M> increment(N n) {
   static_assert(detail::is_numeric_attribute<detail::value_t<M>>,
                 "optimist: only a numeric attribute (an integer or floating-point member, not "
                 "bool, text or optional) can be incremented");
+  static_assert(std::is_same_v<detail::value_t<M>, std::int64_t> ||
+                    std::is_same_v<detail::value_t<M>, double>,
+                "optimist: only a std::int64_t or double attribute can be incremented; the "
+                "data layer adds in 64 bits, and a narrower member could not read the sum back");
   static_assert(std::is_arithmetic_v<N> && !std::is_same_v<N, bool>,
                 "optimist: the amount of an increment must be a number");
-  return Delta<M>{static_cast<detail::amount_t<detail::value_t<M>>>(n)};
+  using A = detail::amount_t<detail::value_t<M>>;
+  static_assert(std::is_floating_point_v<A> || std::is_integral_v<N>,
+                "optimist: an integer attribute is incremented by a whole number; pass an "
+                "integer amount");
+  if constexpr (std::is_integral_v<A>) {
+    if (!std::in_range<A>(n)) return Delta<M>{0, false};
+    return Delta<M>{static_cast<A>(n)};
+  } else {
+    const A amount = static_cast<A>(n);
+    return Delta<M>{amount, detail::finite(amount)};
+  }
 }
 
 /// Builds a Delta that subtracts `n` from attribute M: decrement<&Account::balance>(10).
 template <auto M, class N>
 constexpr Delta<M> decrement(N n) {
   Delta<M> d = increment<M>(n);
-  d.amount = -d.amount;
+  if (d.amount == std::numeric_limits<decltype(d.amount)>::lowest()) {
+    d.in_range = false;  // its negation does not fit
+  } else {
+    d.amount = -d.amount;
+  }
   return d;
 }
 

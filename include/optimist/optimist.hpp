@@ -6,6 +6,7 @@
 #include "optimist/definition.hpp"
 #include "optimist/error.hpp"
 #include "optimist/events.hpp"
+#include "optimist/input.hpp"
 #include "optimist/resource.hpp"
 #include "optimist/result.hpp"
 #include "optimist/retry.hpp"

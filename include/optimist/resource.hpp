@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -15,6 +16,7 @@
 
 #include "optimist/definition.hpp"
 #include "optimist/detail/schema.hpp"
+#include "optimist/input.hpp"
 #include "optimist/store.hpp"
 
 namespace optimist {
@@ -90,11 +92,7 @@ class Resource {
     T record{};
     ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
     std::vector<FieldError> errors;
-    S::for_each([&](const auto& a) {
-      if constexpr (std::remove_cvref_t<decltype(a)>::role == Role::attribute) {
-        detail::check_value(a, record.*(a.member), errors);
-      }
-    });
+    S::check_record(record, errors, [](std::size_t) { return false; });
     if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
     OPTIMIST_TRY(key, data_->insert(*table_, Action::name, S::to_row(record)));
     record.*(S::key_member) = key;
@@ -137,6 +135,41 @@ class Resource {
     return updated;
   }
 
+  /// create(), from dynamic input: each field names an attribute (by its column name) and
+  /// gives its value (conversions: optimist/input.hpp). Validation, defaults and the result
+  /// are as for create(). Every refused field is reported at once, one FieldError per
+  /// refused name, first the names in input order (unknown_attribute, however often given;
+  /// else duplicate_name, a name given more than once; else not_accepted, an attribute the
+  /// action does not accept, the primary key and the version included), then the values in
+  /// input order (wrong_type, out_of_range, required, too_long, invalid_utf8, contains_nul),
+  /// then required attributes the input does not name.
+  /// Errors: invalid (as above; nothing written), conflict, unavailable, internal.
+  template <class Action = CreateAction>
+  [[nodiscard]] Result<T> create_from(const Input& input) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no create action");
+    static_assert(Action::kind == ActionKind::create,
+                  "optimist: create_from<> needs a Create action");
+    check_accept_list<Action>();
+    static constexpr auto accepted = S::template accepted_columns<Action>();
+    return create_input(Action::name, accepted, input);
+  }
+
+  /// update(), from dynamic input (see create_from for the fields and their errors): applies
+  /// the input to the stored record if it is still at `record`'s version; values equal to
+  /// those in `record` are dropped. A version below 1 is refused before the input is read.
+  /// Errors: stale_record (filter {version, record's version}, stored_version), not_found,
+  /// invalid (nothing written), conflict, unavailable, internal.
+  template <class Action = UpdateAction>
+  [[nodiscard]] Result<T> update_from(const T& record, const Input& input) const {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
+    static_assert(Action::kind == ActionKind::update,
+                  "optimist: update_from<> needs an Update action");
+    check_accept_list<Action>();
+    OPTIMIST_TRYV(check_version<Action>(record));
+    static constexpr auto accepted = S::template accepted_columns<Action>();
+    return update_input(Action::name, accepted, record, input);
+  }
+
   /// Deletes the stored record if it is still at `record`'s version.
   /// Errors: stale_record, not_found, invalid (a version below 1), unavailable, internal.
   template <class Action = DestroyAction>
@@ -155,9 +188,8 @@ class Resource {
   /// never stale: concurrent changes all land, and holders of older copies see a conflict on
   /// their next locked update. Returns the record as stored right after the change (its new
   /// version included), never the caller's copy.
-  /// Errors: not_found, invalid (out_of_range when the sum does not fit, or, for a
-  /// floating-point attribute, when the amount or the sum is not finite; nothing written),
-  /// unavailable, internal.
+  /// Errors: not_found, invalid (an amount or the sum does not fit: out_of_range; nothing
+  /// written), unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
     return apply_deltas<Action, Ds...>(key, std::nullopt, deltas...);
@@ -206,6 +238,16 @@ class Resource {
   template <class Action = UpdateAction, class... Cs>
   T update_or_throw(const T& record, Cs&&... changes) const {
     return update<Action>(record, std::forward<Cs>(changes)...).value();
+  }
+  /// create_from(), throwing optimist::Exception on error.
+  template <class Action = CreateAction>
+  T create_from_or_throw(const Input& input) const {
+    return create_from<Action>(input).value();
+  }
+  /// update_from(), throwing optimist::Exception on error.
+  template <class Action = UpdateAction>
+  T update_from_or_throw(const T& record, const Input& input) const {
+    return update_from<Action>(record, input).value();
   }
   /// destroy(), throwing optimist::Exception on error.
   template <class Action = DestroyAction>
@@ -272,13 +314,51 @@ class Resource {
     static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
                   "optimist: the same attribute is changed more than once in one call");
     check_accept_list<Action>();
-    std::vector<FieldError> errors;
-    (detail::check_value(S::template attribute<Ds::member>(), deltas.amount, errors), ...);
-    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
+    std::vector<FieldError> refused;
+    ((deltas.in_range ? void()
+                      : refused.push_back({table_->columns[S::template column<Ds::member>].name,
+                                           FieldReason::out_of_range})),
+     ...);
+    if (!refused.empty()) {
+      Error e = detail::invalid_error(*table_, Action::name, std::move(refused));
+      e.key = key;
+      return e;
+    }
     const std::array<Increment, sizeof...(Ds)> increments{
         Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
     OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));
     return S::from_row(*table_, std::move(row));
+  }
+
+  // The dynamic-input paths, once per resource: actions differ only in name and accept list.
+  Result<T> create_input(std::string_view action, std::span<const bool, S::size> accepted,
+                         const Input& input) const {
+    std::vector<FieldError> errors;
+    T record{};
+    const auto resolved = S::apply_input(*table_, accepted, input, record, errors);
+    S::check_record(record, errors, [&](std::size_t c) { return resolved.named[c]; });
+    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
+    OPTIMIST_TRY(key, data_->insert(*table_, action, S::to_row(record)));
+    record.*(S::key_member) = key;
+    return record;
+  }
+
+  Result<T> update_input(std::string_view action, std::span<const bool, S::size> accepted,
+                         const T& record, const Input& input) const {
+    std::vector<FieldError> errors;
+    T updated = record;
+    const auto resolved = S::apply_input(*table_, accepted, input, updated, errors);
+    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
+    std::vector<Assignment> assignments;
+    for (const std::size_t c : resolved.columns) {
+      if (c == detail::no_column) continue;
+      if (auto value = S::changed(c, record, updated))
+        assignments.push_back({c, std::move(*value)});
+    }
+    OPTIMIST_TRY(version, data_->update(*table_, action, record.*(S::key_member),
+                                        record.*(S::version_member), assignments));
+    updated.*(S::version_member) = static_cast<detail::value_t<S::version_member>>(version);
+    return updated;
   }
 
   template <class Action>

@@ -44,7 +44,9 @@ struct Table {
   std::size_t version = 1;      ///< index into columns
 
   /// Checks identifiers ([A-Za-z_][A-Za-z0-9_]*, at most 63 characters, as PostgreSQL
-  /// allows), duplicate column names and the key and version columns.
+  /// allows; not a table name starting with sqlite_, nor a column name PostgreSQL keeps for
+  /// a system column: tableoid, xmin, cmin, xmax, cmax, ctid), duplicate column names
+  /// (ignoring ASCII case, as SQLite does) and the key and version columns.
   /// Errors: invalid_definition, with one FieldError per problem.
   [[nodiscard]] Result<void> validate() const;
 };

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "optimist/input.hpp"
 #include "optimist/resource.hpp"
 #include "optimist/result.hpp"
 #include "optimist/store.hpp"
@@ -240,6 +241,27 @@ class Unit {
           return std::apply(
               [&](const T& record, auto&&... c) { return r.template update<A>(record, c...); },
               fn(rs));
+        });
+  }
+
+  /// Creates a record from dynamic input (Resource<T>::create_from), through Action.
+  template <Defined T, class Action = void>
+  Unit& create_from(std::string name, Input input) {
+    using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
+    return add_resource_step<T>(
+        std::move(name), StepKind::create,
+        [input = std::move(input)](const Resource<T>& r, const UnitResults&) {
+          return r.template create_from<A>(input);
+        });
+  }
+  /// Updates `record` from dynamic input, locked on its version (Resource<T>::update_from).
+  template <class Action = void, Defined T>
+  Unit& update_from(std::string name, const T& record, Input input) {
+    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
+    return add_resource_step<T>(
+        std::move(name), StepKind::update,
+        [record, input = std::move(input)](const Resource<T>& r, const UnitResults&) {
+          return r.template update_from<A>(record, input);
         });
   }
 

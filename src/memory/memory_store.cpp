@@ -204,23 +204,21 @@ Result<Row> MemoryStore::increment_locked(const Table& table, std::int64_t key,
     auto* di = std::get_if<std::int64_t>(&d.delta);
     auto* r = std::get_if<double>(&v);
     auto* dr = std::get_if<double>(&d.delta);
+    bool fits = true;
     if (i && di) {
-      if (__builtin_add_overflow(*i, *di, i)) {
-        Error e = make_error(ErrorKind::invalid);
-        e.fields.push_back({table.columns[d.column].name, FieldReason::out_of_range});
-        return e;
-      }
+      fits = !__builtin_add_overflow(*i, *di, i);
     } else if (r && (dr || di)) {
       *r += dr ? *dr : static_cast<double>(*di);
-      if (!std::isfinite(*r)) {  // as the SQL stores, which cannot hold the sum
-        Error e = make_error(ErrorKind::invalid);
-        e.fields.push_back({table.columns[d.column].name, FieldReason::out_of_range});
-        return e;
-      }
+      fits = std::isfinite(*r);
     } else {
       return make_error(ErrorKind::internal,
                         fmt::format("column {} cannot be incremented by that delta",
                                     table.columns[d.column].name));
+    }
+    if (!fits) {
+      Error e = make_error(ErrorKind::invalid);
+      e.fields.push_back({table.columns[d.column].name, FieldReason::out_of_range});
+      return e;
     }
   }
   next[table.version] = stored + 1;

@@ -3,12 +3,25 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "sql/sql_store.hpp"
 #include "sql/url.hpp"
 
 namespace optimist::postgresql {
+
+/// What a PostgreSQL URL becomes: libpq's keyword string, and the password it holds (to be
+/// masked out of error text).
+struct Conninfo {
+  std::string conninfo;
+  std::string password;
+};
+
+/// Parses `url` (the whole URL, as for make_connector) into a libpq keyword string that
+/// libpq accepts, and applies the common parameters to `settings`, without connecting.
+/// Errors: invalid (malformed URL).
+[[nodiscard]] Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings);
 
 /// A connector for `postgresql://[user[:password]@][host][:port][/dbname][?query]` (or
 /// `postgres://`) or the libpq keyword form `postgresql:host=... dbname=...`; `url` is the

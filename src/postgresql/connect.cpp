@@ -21,12 +21,31 @@ bool has(const Keywords& k, std::string_view key) {
   return false;
 }
 
-// libpq keyword syntax: bare when that is unambiguous, else single-quoted with escapes.
-void append_value(std::string& out, std::string_view v) {
-  if (!v.empty() && v.find_first_of(" \t\n'\\=") == std::string_view::npos) {
-    out += v;
-    return;
+bool valid_port(std::string_view port) {
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  return ec == std::errc{} && ptr == port.data() + port.size() && n >= 1 && n <= 65535;
+}
+
+// libpq's `port`: one port, or one per host separated by commas (empty for the default).
+bool valid_ports(std::string_view ports) {
+  while (true) {
+    const auto comma = ports.find(',');
+    const std::string_view port = ports.substr(0, comma);
+    if (!port.empty() && !valid_port(port)) return false;
+    if (comma == std::string_view::npos) return true;
+    ports = ports.substr(comma + 1);
   }
+}
+
+Error bad_port() {
+  return sql::malformed_url("the port is not a number from 1 to 65535");
+}
+
+// libpq keyword syntax, always single-quoted with escapes: libpq ends a bare value at any
+// byte isspace() accepts, which depends on the locale (\f, \v, \r, and in some locales
+// bytes above 0x7F), so a bare value could lose its end.
+void append_value(std::string& out, std::string_view v) {
   out += '\'';
   for (char c : v) {
     if (c == '\'' || c == '\\') out += '\\';
@@ -123,11 +142,7 @@ Result<Keywords> parse_uri(std::string_view rest) {
       port = item.substr(colon + 1);
     }
     if (!port.empty()) {
-      int n = 0;
-      auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-      if (ec != std::errc{} || ptr != port.data() + port.size() || n < 1 || n > 65535) {
-        return sql::malformed_url("the port is not a number from 1 to 65535");
-      }
+      if (!valid_port(port)) return bad_port();
       any_port = true;
     }
     OPTIMIST_TRY(decoded, sql::percent_decode(host));
@@ -195,8 +210,7 @@ class PostgresConnector final : public sql::Connector {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
-                                                       sql::Settings& settings) {
+Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings) {
   Keywords given;
   if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     OPTIMIST_TRY(k, parse_uri(url.substr(url.find("//") + 2)));
@@ -213,6 +227,8 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
     OPTIMIST_TRY(common, sql::apply_common(p, settings));
     if (common) continue;
     if (p.key == "password") password = p.value;
+    // libpq checks the port only when connecting, and would report it as unreachable.
+    if (p.key == "port" && !valid_ports(p.value)) return bad_port();
     libpq.push_back(std::move(p));
   }
   // Bounded waits: connecting, and noticing a peer that vanished mid-statement.
@@ -226,6 +242,11 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
   std::string conninfo;
   for (const auto& p : libpq) {
     if (!is_identifier(p.key)) return sql::malformed_url("a libpq keyword is not a plain name");
+    // libpq reads the keyword string up to its first NUL: the keywords after it (the host,
+    // the timeouts) would be dropped without a word.
+    if (p.value.find('\0') != std::string::npos) {
+      return sql::malformed_url(fmt::format("the value of {} holds a NUL", p.key));
+    }
     if (!conninfo.empty()) conninfo += ' ';
     conninfo += p.key;
     conninfo += '=';
@@ -240,8 +261,14 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
     return sql::malformed_url(std::move(detail));
   }
   PQconninfoFree(parsed);
+  return Conninfo{.conninfo = std::move(conninfo), .password = std::move(password)};
+}
+
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
+                                                       sql::Settings& settings) {
+  OPTIMIST_TRY(parsed, parse_url(url, settings));
   return std::unique_ptr<sql::Connector>(std::make_unique<PostgresConnector>(
-      std::move(conninfo), std::move(password), settings.statement_timeout));
+      std::move(parsed.conninfo), std::move(parsed.password), settings.statement_timeout));
 }
 
 }  // namespace optimist::postgresql

@@ -79,9 +79,11 @@ sql::Translated translate_error(const soci::soci_error& e, soci::session* sessio
     return {std::move(err), false};
   }
   if (state == "22003") {
-    // "bigint out of range" (and "value out of range: overflow" for double precision) names
-    // no column; the SQL store fills it in from the statement.
-    Error err = make_error(ErrorKind::invalid);
+    // "bigint out of range" or "value out of range: overflow" (a double) names no column; the
+    // SQL store fills it in from the statement, by the type that `detail` names.
+    const bool integer = message.find("bigint") != std::string::npos;
+    Error err =
+        make_error(ErrorKind::invalid, integer ? sql::integer_overflow : sql::real_overflow);
     err.fields.push_back({std::string(), FieldReason::out_of_range});
     return {std::move(err), false};
   }

@@ -581,13 +581,14 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     return make_error(ErrorKind::internal, "increment changed no row");
   });
   // An overflow the database reported without naming the column: it is an incremented
-  // column (the first, when several are incremented at once).
+  // column of the type it names (the first, when several are incremented at once).
   if (!r) {
+    const ColumnType type =
+        r.error().detail == real_overflow ? ColumnType::real : ColumnType::integer;
     for (FieldError& f : r.error().fields) {
       if (!f.field.empty() || f.reason != FieldReason::out_of_range) continue;
       for (const Increment& d : deltas) {
-        const ColumnType t = table.columns[d.column].type;
-        if (t == ColumnType::integer || t == ColumnType::real) {
+        if (table.columns[d.column].type == type) {
           f.field = table.columns[d.column].name;
           break;
         }

@@ -21,6 +21,11 @@
 
 namespace optimist::sql {
 
+/// The `detail` of an `invalid` error with an unnamed out_of_range field: the database
+/// reported an overflow without naming the column, only its type.
+inline constexpr const char* integer_overflow = "integer overflow";
+inline constexpr const char* real_overflow = "floating-point overflow";
+
 /// An error translated from SOCI, and whether the connection it came from must be rebuilt
 /// before its next use.
 struct Translated {

@@ -86,9 +86,11 @@ std::string create_table(Dialect d, const Table& t) {
     out += type_name(d, c.type);
     if (!c.nullable || i == t.version) out += " NOT NULL";
     if (c.unique) out += " UNIQUE";
-    if (d == Dialect::sqlite && c.type == ColumnType::integer && i != t.version) {
-      // SQLite turns an integer that overflows into a REAL instead of failing; this check
-      // makes `c = c + n` past the 64-bit range fail (and name the column) as PostgreSQL does.
+    const bool integer = c.type == ColumnType::integer && i != t.version;
+    if (d == Dialect::sqlite && (integer || c.type == ColumnType::real)) {
+      // SQLite turns an integer that overflows into a REAL, and a real one into Inf (9e999),
+      // instead of failing; this check makes `c = c + n` past the range fail (and name the
+      // column) as PostgreSQL does.
       out += " CONSTRAINT ";
       quoted(out, c.name);
       out += " CHECK (";
@@ -96,18 +98,15 @@ std::string create_table(Dialect d, const Table& t) {
         quoted(out, c.name);
         out += " IS NULL OR ";
       }
-      out += "typeof(";
-      quoted(out, c.name);
-      out += ") = 'integer')";
-    }
-    if (d == Dialect::sqlite && c.type == ColumnType::real) {
-      // SQLite lets `c = c + n` overflow into infinity (9e999 is how it spells it) where
-      // PostgreSQL fails: this check fails it too, naming the column. NULL passes a CHECK.
-      out += " CONSTRAINT ";
-      quoted(out, c.name);
-      out += " CHECK (abs(";
-      quoted(out, c.name);
-      out += ") < 9e999)";
+      if (integer) {
+        out += "typeof(";
+        quoted(out, c.name);
+        out += ") = 'integer')";
+      } else {
+        out += "abs(";
+        quoted(out, c.name);
+        out += ") < 9e999)";
+      }
     }
   }
   out += ')';

@@ -59,6 +59,8 @@ Result<std::string> percent_decode(std::string_view s) {
     const int hi = hex_digit(s[i + 1]);
     const int lo = hex_digit(s[i + 2]);
     if (hi < 0 || lo < 0) return malformed_url("a % escape is not followed by two hex digits");
+    // A NUL would end the C string a driver is given, dropping whatever follows it.
+    if (hi == 0 && lo == 0) return malformed_url("a %00 escape (NUL) is not allowed");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }

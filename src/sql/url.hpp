@@ -35,7 +35,7 @@ struct Settings {
 /// An `invalid` error for the url field, with `detail` saying what is wrong.
 [[nodiscard]] Error malformed_url(std::string detail);
 
-/// Decodes %XX escapes. Errors: invalid (a broken escape).
+/// Decodes %XX escapes. Errors: invalid (a broken escape, or %00).
 [[nodiscard]] Result<std::string> percent_decode(std::string_view s);
 
 /// Splits `a=1&b=2` into decoded parameters. Errors: invalid (no `=`, empty key, bad escape).

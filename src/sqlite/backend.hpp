@@ -3,12 +3,27 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 
 #include "sql/sql_store.hpp"
 #include "sql/url.hpp"
 
 namespace optimist::sqlite {
+
+/// SQLite's `PRAGMA synchronous` levels.
+enum class Synchronous { off, normal, full, extra };
+
+/// What an `sqlite:` URL asks for.
+struct Target {
+  std::string path;  ///< the percent-decoded file path; empty for `:memory:`
+  bool memory = false;
+  Synchronous synchronous = Synchronous::normal;
+};
+
+/// Parses `target` (the part after `sqlite:`) and applies its common parameters to
+/// `settings`, without opening anything. Errors: invalid (malformed URL).
+[[nodiscard]] Result<Target> parse_target(std::string_view target, sql::Settings& settings);
 
 /// A connector for `sqlite:PATH[?query]` or `sqlite::memory:[?query]` (`target` is the part
 /// after `sqlite:`). Errors: invalid (malformed URL), unavailable (the in-memory database

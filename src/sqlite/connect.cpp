@@ -12,8 +12,6 @@ namespace optimist::sqlite {
 
 namespace {
 
-enum class Synchronous { off, normal, full, extra };
-
 // Runs one pragma and finishes it (a pragma may return a row; an unfinished statement would
 // hold the connection's snapshot).
 void pragma(soci::session& s, const std::string& text) {
@@ -78,8 +76,7 @@ std::string unique_memory_name() {
 
 }  // namespace
 
-Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
-                                                       sql::Settings& settings) {
+Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
   const auto question = target.find('?');
   const std::string_view path = target.substr(0, question);
   const std::string_view query =
@@ -108,21 +105,24 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
     return sql::malformed_url(fmt::format("unknown parameter {} for sqlite:", p.key));
   }
 
-  const bool memory = path == ":memory:";
-  std::string dbname;
-  if (memory) {
-    dbname = unique_memory_name();
+  if (path == ":memory:") {
     // Connections to one shared-cache memory database lock whole tables and fail at once
     // with SQLITE_LOCKED instead of waiting (the busy timeout does not apply). One
     // connection serialises the store's calls instead, as the memory store does.
     if (!settings.pool_size_given) settings.pool_size = 1;
-  } else {
-    OPTIMIST_TRY(decoded, sql::percent_decode(path));
-    if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
-    dbname = std::move(decoded);
+    return Target{.path = {}, .memory = true, .synchronous = synchronous};
   }
-  auto connector = std::make_unique<SqliteConnector>(std::move(dbname), memory,
-                                                     settings.busy_timeout, synchronous);
+  OPTIMIST_TRY(decoded, sql::percent_decode(path));
+  if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
+  return Target{.path = std::move(decoded), .memory = false, .synchronous = synchronous};
+}
+
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
+                                                       sql::Settings& settings) {
+  OPTIMIST_TRY(parsed, parse_target(target, settings));
+  std::string dbname = parsed.memory ? unique_memory_name() : std::move(parsed.path);
+  auto connector = std::make_unique<SqliteConnector>(std::move(dbname), parsed.memory,
+                                                     settings.busy_timeout, parsed.synchronous);
   try {
     connector->keep_alive();
   } catch (const soci::soci_error& e) {

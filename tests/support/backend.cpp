@@ -47,4 +47,14 @@ bool must_not_skip() {
   return in_ci();
 }
 
+void open_fresh_store(const Backend& backend, std::shared_ptr<Store>& store) {
+  if (!backend.missing.empty()) {
+    if (must_not_skip()) FAIL() << backend.missing << "; under CI=true that is a failure";
+    GTEST_SKIP() << backend.missing;
+  }
+  auto opened = backend.open();
+  ASSERT_TRUE(opened) << opened.error().message();
+  store = std::move(opened).value();
+}
+
 }  // namespace optimist::testing

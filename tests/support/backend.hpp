@@ -11,6 +11,7 @@
 #include <optimist/optimist.hpp>
 #include <ostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace optimist::testing {
@@ -37,23 +38,42 @@ inline void PrintTo(const Backend& backend, std::ostream* os) {
 /// Every backend this build tests.
 std::vector<Backend> backends();
 
+/// For a fixture's SetUp: puts a fresh store of `backend` in `store`; when the backend
+/// cannot run here, fails the test under CI=true and skips it otherwise.
+void open_fresh_store(const Backend& backend, std::shared_ptr<Store>& store);
+
 /// Base fixture: `store` is a fresh store of the parameter's backend.
 class BackendTest : public ::testing::TestWithParam<Backend> {
  protected:
-  void SetUp() override {
-    if (!GetParam().missing.empty()) {
-      if (must_not_skip()) FAIL() << GetParam().missing << "; under CI=true that is a failure";
-      GTEST_SKIP() << GetParam().missing;
-    }
-    auto opened = GetParam().open();
-    ASSERT_TRUE(opened) << opened.error().message();
-    store = std::move(opened).value();
-  }
+  void SetUp() override { open_fresh_store(GetParam(), store); }
+  std::shared_ptr<Store> store;
+};
+
+/// Base fixture of a table-driven contract test: every case of a list runs on every backend
+/// (see OPTIMIST_CONTRACT_CASES). `store` is a fresh store of the backend, test_case() the
+/// case. Case needs a `name` of letters and digits, shown in the test's name.
+template <class Case>
+class BackendCaseTest : public ::testing::TestWithParam<std::tuple<Backend, Case>> {
+ protected:
+  void SetUp() override { open_fresh_store(std::get<0>(this->GetParam()), store); }
+  [[nodiscard]] const Case& test_case() const { return std::get<1>(this->GetParam()); }
   std::shared_ptr<Store> store;
 };
 
 inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
   return info.param.name;
+}
+
+/// Prints a case-table parameter in test output as "Backend, case".
+template <class Case>
+void PrintTo(const std::tuple<Backend, Case>& param, std::ostream* os) {
+  *os << std::get<0>(param).name << ", " << std::get<1>(param).name;
+}
+
+/// "<case>_<backend>", e.g. HandleEmpty_Postgres.
+template <class Param>
+std::string case_and_backend_name(const ::testing::TestParamInfo<Param>& info) {
+  return std::get<1>(info.param).name + "_" + std::get<0>(info.param).name;
 }
 
 }  // namespace optimist::testing
@@ -62,3 +82,12 @@ inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
 #define OPTIMIST_CONTRACT(Suite)                                                                  \
   INSTANTIATE_TEST_SUITE_P(Contract, Suite, ::testing::ValuesIn(::optimist::testing::backends()), \
                            ::optimist::testing::backend_name)
+
+/// Runs every test of fixture `Suite` (derived from BackendCaseTest<Case>) for every case in
+/// `cases` (a container of Case) on every backend.
+#define OPTIMIST_CONTRACT_CASES(Suite, cases)                                  \
+  INSTANTIATE_TEST_SUITE_P(                                                    \
+      Contract, Suite,                                                         \
+      ::testing::Combine(::testing::ValuesIn(::optimist::testing::backends()), \
+                         ::testing::ValuesIn(cases)),                          \
+      ::optimist::testing::case_and_backend_name<Suite::ParamType>)

@@ -25,7 +25,8 @@ std::optional<std::string> postgres_url() {
   return std::string(url);
 }
 
-std::string fresh_postgres_url(const std::string& base) {
+std::string fresh_postgres_url(const std::string& base,
+                               std::initializer_list<std::string_view> settings) {
   static std::atomic<int> counter{0};
   const std::string schema = fmt::format("t{}_{}", ::getpid(), ++counter);
   // The base URL is ours (scripts/with-postgres.sh): a URI SOCI cannot take as it is, so
@@ -36,7 +37,12 @@ std::string fresh_postgres_url(const std::string& base) {
   soci::statement create = (s.prepare << fmt::format("CREATE SCHEMA \"{}\"", schema));
   create.execute(true);
   const char* separator = base.find('?') == std::string::npos ? "?" : "&";
-  return fmt::format("{}{}options=-csearch_path%3D{}", base, separator, schema);
+  std::string url = fmt::format("{}{}options=-csearch_path%3D{}", base, separator, schema);
+  for (std::string_view setting : settings) {
+    const auto eq = setting.find('=');
+    url += fmt::format("%20-c{}%3D{}", setting.substr(0, eq), setting.substr(eq + 1));
+  }
+  return url;
 }
 
 TempDir::TempDir() {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace optimist::testing {
 
@@ -15,8 +17,11 @@ namespace optimist::testing {
 [[nodiscard]] std::optional<std::string> postgres_url();
 
 /// A URL for a new, empty schema in the test PostgreSQL database (created here), so that each
-/// test sees no tables of earlier ones: `base` plus a search_path option. Throws on failure.
-[[nodiscard]] std::string fresh_postgres_url(const std::string& base);
+/// test sees no tables of earlier ones: `base` plus a search_path option, and `settings`
+/// (each "name=value", plain identifiers and values) for the sessions the URL opens.
+/// Throws on failure.
+[[nodiscard]] std::string fresh_postgres_url(const std::string& base,
+                                             std::initializer_list<std::string_view> settings = {});
 
 /// A new, empty directory under the system's temporary directory, removed on destruction.
 class TempDir {

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -14,6 +17,7 @@
 
 #include "optimist/definition.hpp"
 #include "optimist/detail/values.hpp"
+#include "optimist/input.hpp"
 #include "optimist/table.hpp"
 
 namespace optimist {
@@ -75,6 +79,21 @@ struct IsDelta : std::false_type {};
 template <auto M>
 struct IsDelta<Delta<M>> : std::true_type {};
 
+/// Marks a field of dynamic input that is refused by its name.
+inline constexpr std::size_t no_column = static_cast<std::size_t>(-1);
+
+/// What the names of dynamic input refer to.
+struct ResolvedInput {
+  std::vector<std::size_t> columns;  ///< by field: its column, or no_column when refused
+  std::vector<bool> named;           ///< by column: whether some field names it
+};
+
+/// Resolves the names of `input` against `table`'s columns; `accepted` says by column which
+/// attributes the action accepts. Appends one FieldError per refused name, in input order:
+/// unknown_attribute (however often given), else duplicate_name, else not_accepted.
+ResolvedInput resolve_input(const Table& table, std::span<const bool> accepted, const Input& input,
+                            std::vector<FieldError>& errors);
+
 /// Compile-time facts about resource T: its attributes and where key and version live.
 template <class T>
 struct Schema {
@@ -112,6 +131,71 @@ struct Schema {
   template <class F>
   static void for_each(F&& f) {
     std::apply([&](const auto&... a) { (f(a), ...); }, spec.attributes);
+  }
+
+  /// Calls `f` with the attribute in column `column` (< size).
+  template <class F>
+  static void with_attribute(std::size_t column, F&& f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      (void)((column == I && (f(std::get<I>(spec.attributes)), true)) || ...);
+    }
+    (std::make_index_sequence<size>{});
+  }
+
+  /// Appends the constraint errors of every plain attribute of `record`, except the columns
+  /// for which `skip(column)` is true.
+  template <class Skip>
+  static void check_record(const T& record, std::vector<FieldError>& errors, Skip skip) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      auto one = [&](const auto& a, std::size_t column) {
+        if constexpr (std::remove_cvref_t<decltype(a)>::role == Role::attribute) {
+          if (!skip(column)) check_value(a, record.*(a.member), errors);
+        }
+      };
+      (one(std::get<I>(spec.attributes), I), ...);
+    }
+    (std::make_index_sequence<size>{});
+  }
+
+  /// By column: whether Action accepts the attribute.
+  template <class Action>
+  static constexpr std::array<bool, size> accepted_columns() {
+    std::array<bool, size> mask{};
+    [&]<class... Ms>(std::tuple<Ms...>*) {
+      ((column<Ms::value> < size ? mask[column<Ms::value>] = true : false), ...);
+    }(static_cast<typename Action::accepted*>(nullptr));
+    return mask;
+  }
+
+  /// Resolves the names of `input` (resolve_input) and sets each field that passes them on
+  /// `record` under the conversion rules of dynamic input. Appends every error: the refused
+  /// names, then in input order wrong_type or out_of_range (the member left as it was) or the
+  /// constraint errors of the new value.
+  static ResolvedInput apply_input(const Table& table, std::span<const bool> accepted,
+                                   const Input& input, T& record, std::vector<FieldError>& errors) {
+    ResolvedInput resolved = resolve_input(table, accepted, input, errors);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+      if (resolved.columns[i] == no_column) continue;
+      with_attribute(resolved.columns[i], [&](const auto& a) {
+        using V = typename std::remove_cvref_t<decltype(a)>::value_type;
+        if (const auto why = input_mismatch<V>(input[i].value)) {
+          errors.push_back({std::string(a.name), *why});
+          return;
+        }
+        (void)from_value(Value(input[i].value), record.*(a.member));
+        check_value(a, record.*(a.member), errors);
+      });
+    }
+    return resolved;
+  }
+
+  /// The value of column `column` in `after` when it differs from `before`.
+  static std::optional<Value> changed(std::size_t column, const T& before, const T& after) {
+    std::optional<Value> out;
+    with_attribute(column, [&](const auto& a) {
+      if (before.*(a.member) != after.*(a.member)) out = to_value(after.*(a.member));
+    });
+    return out;
   }
 
   static Row to_row(const T& record) {

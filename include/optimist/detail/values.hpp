@@ -88,9 +88,43 @@ bool from_value(Value&& value, V& out) {
   }
 }
 
-/// Appends the constraint errors of `value` for attribute `a`. Floating-point attributes
-/// hold finite numbers only: SQLite stores NaN as NULL and PostgreSQL refuses sums that
-/// overflow, so NaN and infinities are out_of_range on every store.
+/// Why `value` cannot become a V under the conversion rules of dynamic input (see
+/// optimist/input.hpp): wrong_type or out_of_range; nothing when from_value() may take it.
+template <class V>
+std::optional<FieldReason> input_mismatch(const Value& value) {
+  if constexpr (IsOptional<V>::value) {
+    if (std::holds_alternative<std::monostate>(value)) return std::nullopt;
+    return input_mismatch<typename V::value_type>(value);
+  } else if constexpr (std::is_same_v<V, bool>) {
+    if (std::holds_alternative<bool>(value)) return std::nullopt;
+  } else if constexpr (std::is_integral_v<V>) {
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      if (std::in_range<V>(*i)) return std::nullopt;
+      return FieldReason::out_of_range;
+    }
+  } else if constexpr (std::is_floating_point_v<V>) {
+    if (const auto* d = std::get_if<double>(&value)) {
+      if constexpr (sizeof(V) < sizeof(double)) {
+        if (std::isfinite(*d) && std::fabs(*d) > std::numeric_limits<V>::max()) {
+          return FieldReason::out_of_range;
+        }
+      }
+      return std::nullopt;
+    }
+    if (const auto* i = std::get_if<std::int64_t>(&value)) {
+      // Exact when the integer survives the round trip; 2^63 itself is not an int64.
+      const V v = static_cast<V>(*i);
+      if (v < static_cast<V>(1ULL << 63) && static_cast<std::int64_t>(v) == *i) return std::nullopt;
+      return FieldReason::out_of_range;
+    }
+  } else {
+    if (std::holds_alternative<std::string>(value)) return std::nullopt;
+  }
+  return FieldReason::wrong_type;
+}
+
+/// Appends the constraint errors of `value` for attribute `a`: those of check_text, a
+/// missing required optional, a floating-point number that is not finite.
 template <class A, class V>
 void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
   if constexpr (IsOptional<V>::value) {
@@ -102,7 +136,10 @@ void check_value(const A& a, const V& value, std::vector<FieldError>& out) {
   } else if constexpr (std::is_same_v<V, std::string>) {
     check_text(a.name, value, a.constraints, out);
   } else if constexpr (std::is_floating_point_v<V>) {
-    if (!std::isfinite(value)) out.push_back({std::string(a.name), FieldReason::out_of_range});
+    // SQLite stores NaN as NULL; infinities would let sums escape the overflow check.
+    if (!finite(static_cast<double>(value))) {
+      out.push_back({std::string(a.name), FieldReason::out_of_range});
+    }
   }
 }
 
