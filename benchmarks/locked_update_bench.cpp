@@ -205,7 +205,8 @@ int main(int argc, char** argv) {
                        run_statement(*s, "PRAGMA busy_timeout = 5000");
                        return s;
                      },
-                     R"(CREATE TABLE IF NOT EXISTS "addresses" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
+                     R"(CREATE TABLE IF NOT EXISTS "addresses" )"
+                     R"(("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
                      R"("version" INTEGER NOT NULL, "state" TEXT NOT NULL, )"
                      R"("county" TEXT NOT NULL))"});
   targets.push_back({"sqlite_wal_file", "sqlite:" + file,
