@@ -174,16 +174,18 @@ constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 }  // namespace
 
 void Connection::clear_statements() noexcept {
-  last = nullptr;
-  running = nullptr;
+  recent = {};
+  running.reset();
   cache.clear();
 }
 
 void Connection::drop_running() noexcept {
-  if (running == nullptr) return;
+  if (!running) return;
   const Key key = *running;
-  running = nullptr;
-  last = nullptr;
+  running.reset();
+  for (Recent& r : recent) {
+    if (r.statement != nullptr && r.key == key) r = Recent{};
+  }
   cache.erase(key);
 }
 
@@ -384,18 +386,22 @@ auto SqlStore::guarded(Connection& c, F&& f) -> decltype(f()) {
 
 Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint64_t columns) {
   const Connection::Key key{&table, op, columns};
-  if (c.last != nullptr && c.last_key == key) {
-    c.running = &c.last_key;
-    return *c.last;
+  auto& recent = c.recent;
+  if (recent[0].statement != nullptr && recent[0].key == key) {
+    c.running = key;
+    return *recent[0].statement;
   }
-  if (auto it = c.cache.find(key); it != c.cache.end()) {
-    c.last_key = key;
-    c.last = it->second.get();
-    c.running = &c.last_key;
-    return *c.last;
-  }
+  // Used from now on: the most recent.
+  auto use = [&](Prepared* p) -> Prepared& {
+    recent[1] = recent[0];
+    recent[0] = {key, p};
+    c.running = key;
+    return *p;
+  };
+  if (recent[1].statement != nullptr && recent[1].key == key) return use(recent[1].statement);
+  if (auto it = c.cache.find(key); it != c.cache.end()) return use(it->second.get());
 
-  c.running = nullptr;  // until this statement exists
+  c.running.reset();  // until this statement exists
   std::string text;
   std::vector<std::size_t> in;  // column of each placeholder
   bool out_all = false;         // returns every column
@@ -462,10 +468,7 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
   p->statement.alloc();
   p->statement.prepare(text);
   p->statement.define_and_bind();
-  c.last_key = key;
-  c.last = c.cache.emplace(key, std::move(p)).first->second.get();
-  c.running = &c.last_key;
-  return *c.last;
+  return use(c.cache.emplace(key, std::move(p)).first->second.get());
 }
 
 Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key, bool lock) {
@@ -619,7 +622,7 @@ Result<void> SqlStore::control(Connection& c, Op op) {
   return guarded(c, [&]() -> Result<void> {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
     const Connection::Key key{nullptr, op, 0};
-    c.running = nullptr;  // no parameters: nothing to drop on failure
+    c.running.reset();  // no parameters: nothing to drop on failure
     auto it = c.cache.find(key);
     if (it == c.cache.end()) {
       auto p = std::make_unique<Prepared>(*c.session);
@@ -710,7 +713,7 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
 
 Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   std::set<std::string, std::less<>> stored;
-  c.running = nullptr;  // the statements below are not cached
+  c.running.reset();  // the statements below are not cached
   OPTIMIST_TRYV(guarded(c, [&]() -> Result<void> {
     soci::session& s = *c.session;
     const bool pg = dialect_ == Dialect::postgresql;

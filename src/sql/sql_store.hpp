@@ -6,12 +6,14 @@
 
 #include <soci/soci.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -104,13 +106,18 @@ struct Connection {
     }
   };
 
+  /// A cached statement and its key.
+  struct Recent {
+    Key key{nullptr, Op::get, 0};
+    Prepared* statement = nullptr;
+  };
+
   std::unique_ptr<soci::session> session;
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
-  // The statement used last, checked before the map: a service repeating one operation
-  // skips the hashing.
-  Key last_key{nullptr, Op::get, 0};
-  Prepared* last = nullptr;
-  const Key* running = nullptr;     ///< the key of the statement handed out last
+  // The two statements used last, most recent first, checked before the map: a service
+  // alternating a read and a write (get, then update) skips the hashing.
+  std::array<Recent, 2> recent{};
+  std::optional<Key> running;       ///< the key of the statement handed out last
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;              ///< rebuild before the next use
   std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
