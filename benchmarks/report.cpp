@@ -10,6 +10,8 @@
 #include <fstream>
 #include <map>
 
+#include "stats.hpp"
+
 extern char** environ;
 
 namespace bench {
@@ -118,17 +120,21 @@ void print_ratios(std::FILE* out, const Rounds& rounds) {
       if (base > 0) ratios.push_back(round[i].commits_per_s() / base);
     }
     if (ratios.empty()) continue;
-    std::sort(ratios.begin(), ratios.end());
-    const std::size_t n = ratios.size();
-    const double median = n % 2 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+    const MedianSummary m = summarize(std::move(ratios));
     if (!header) {
-      fmt::print(out, "\ncommits/s relative to raw, per round: median (lowest-highest) of {}\n",
+      fmt::print(out,
+                 "\ncommits/s relative to raw, per round, over {} rounds: median "
+                 "[95% confidence interval of the median] (lowest-highest)\n",
                  rounds.size());
       header = true;
     }
-    fmt::print(out, "{:<12} records={} workers={} procs={} think_us={}: {:.3f}x ({:.3f}-{:.3f})\n",
+    const std::string interval =
+        m.interval ? fmt::format("[{:.3f}-{:.3f}]", m.interval->first, m.interval->second)
+                   : std::string("[needs 6 rounds]");
+    fmt::print(out,
+               "{:<12} records={} workers={} procs={} think_us={}: {:.3f}x {} ({:.3f}-{:.3f})\n",
                to_string(plan[i].strategy), plan[i].records, plan[i].workers, plan[i].processes,
-               plan[i].think_us, median, ratios.front(), ratios.back());
+               plan[i].think_us, m.median, interval, m.lowest, m.highest);
   }
 }
 

@@ -27,9 +27,10 @@ using Rounds = std::vector<std::vector<RunResult>>;
 [[nodiscard]] std::vector<RunResult> median_rounds(const Rounds& rounds);
 
 /// Prints, for each run other than raw, its commits/s relative to the raw run with the same
-/// settings in the same round, as the median over rounds with the lowest and highest. Ratios
-/// within one round share the machine's state of the moment; that makes them steadier than
-/// ratios of separate medians. Prints nothing when raw was not run.
+/// settings in the same round: the median over rounds, its 95 % confidence interval (from 6
+/// rounds on; see stats.hpp) and the lowest and highest ratio. Ratios within one round share
+/// the machine's state of the moment; that makes them steadier than ratios of separate
+/// medians. Prints nothing when raw was not run.
 void print_ratios(std::FILE* out, const Rounds& rounds);
 
 /// Prints the table of all runs.

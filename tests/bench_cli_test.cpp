@@ -19,6 +19,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::ContainsRegex;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -199,14 +200,23 @@ TEST_F(BenchCli, RepeatedRoundsReportOneRecordPerRunAndRatiosAgainstRaw) {
   const auto json = dir / "r.json";
   // The default backend (SQLite) so that raw runs.
   const Ran r = run({"--strategy", "retry,raw", "--sweep", "records=2,50", "--workers", "2",
-                     "--ops", "100", "--repeat", "3", "--json", json.string()});
+                     "--ops", "100", "--repeat", "6", "--json", json.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto records = nlohmann::json::parse(slurp(json));
   ASSERT_EQ(records.size(), 4U);  // 2 sweep values x 2 strategies, whatever the rounds
   for (const auto& rec : records) EXPECT_EQ(rec["commits"], 100);
-  EXPECT_THAT(r.out, HasSubstr("relative to raw, per round: median (lowest-highest) of 3"));
-  EXPECT_THAT(r.out, HasSubstr("retry        records=2 workers=2"));
-  EXPECT_THAT(r.out, HasSubstr("retry        records=50 workers=2"));
+  EXPECT_THAT(r.out, HasSubstr("relative to raw, per round, over 6 rounds: median [95% "
+                               "confidence interval of the median] (lowest-highest)"));
+  // Six rounds are the fewest whose extremes bound the median with 95 % confidence.
+  const std::string number = "[0-9]+\\.[0-9]{3}";
+  const std::string ratio =
+      number + "x \\[" + number + "-" + number + "\\] \\(" + number + "-" + number + "\\)";
+  EXPECT_THAT(r.out, ContainsRegex("retry +records=2 workers=2 procs=1 think_us=0: " + ratio));
+  EXPECT_THAT(r.out, ContainsRegex("retry +records=50 workers=2 procs=1 think_us=0: " + ratio));
+
+  const Ran few = run({"--strategy", "retry,raw", "--ops", "50", "--repeat", "2"});
+  ASSERT_EQ(few.exit_code, 0) << few.err;
+  EXPECT_THAT(few.out, HasSubstr("[needs 6 rounds]"));
 }
 
 TEST_F(BenchCli, PlotsAreDrawnAsSvgOrPngWithOneLinePerStrategy) {
