@@ -26,7 +26,8 @@ struct MedianSummary {
 /// largest k with P(Binomial(n, 1/2) <= k - 1) <= 2.5 %. Empty when n < 6.
 [[nodiscard]] inline std::optional<std::pair<std::size_t, std::size_t>> median_interval_ranks(
     std::size_t n) {
-  // P(B <= j) for B ~ Binomial(n, 1/2), summed in logarithms so that large n cannot overflow.
+  // P(B <= j) for B ~ Binomial(n, 1/2); each term comes from logarithms, so that large n
+  // cannot overflow.
   double below = 0;  // P(B <= k - 1)
   std::size_t k = 0;
   for (std::size_t j = 0; j < n; ++j) {
