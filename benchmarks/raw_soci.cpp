@@ -150,15 +150,14 @@ class RawTarget final : public Target {
       soci::transaction tx(admin_);
       admin_ << "DELETE FROM bench_raw_counters";
       std::int64_t id = 0;
-      std::string name;  // c0, c1, ...: the names optimist's strategies give their counters
+      std::string name;
       soci::statement insert =
           (admin_.prepare << "INSERT INTO bench_raw_counters (id, version, name, value) "
                              "VALUES (:id, 1, :name, 0)",
            soci::use(id), soci::use(name));
       std::vector<std::int64_t> keys;
       for (id = 1; id <= records; ++id) {
-        name = std::to_string(id - 1);
-        name.insert(0, 1, 'c');
+        name = counter_name(id - 1);
         insert.execute(true);
         keys.push_back(id);
       }

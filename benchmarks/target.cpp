@@ -158,7 +158,7 @@ class OptimistTarget final : public Target {
     std::vector<std::int64_t> keys;
     keys.reserve(static_cast<std::size_t>(records));
     for (std::int64_t i = 0; i < records; ++i) {
-      auto c = counters_.create(set<&Counter::name>(fmt::format("c{}", i)));
+      auto c = counters_.create(set<&Counter::name>(counter_name(i)));
       if (!c) {
         error = fmt::format("cannot create counters: {}", c.error().message());
         return {};

@@ -5,6 +5,8 @@
 // raw_soci.cpp.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +32,12 @@ class Worker {
   /// reading and writing.
   virtual OpOutcome increment(std::int64_t key, std::int64_t think_us) = 0;
 };
+
+/// The name of the counter created `index`-th (from 0) in a run: every target names its
+/// counters alike, so that every strategy reads rows of the same width.
+[[nodiscard]] inline std::string counter_name(std::int64_t index) {
+  return fmt::format("c{}", index);
+}
 
 /// A counter as read back after a run.
 struct CounterState {
