@@ -28,13 +28,13 @@ struct MedianSummary {
     std::size_t n) {
   // P(B <= j) for B ~ Binomial(n, 1/2); each term comes from logarithms, so that large n
   // cannot overflow.
+  const double log_all = std::lgamma(static_cast<double>(n) + 1) -  // log(n! / 2^n)
+                         static_cast<double>(n) * std::log(2.0);
   double below = 0;  // P(B <= k - 1)
   std::size_t k = 0;
   for (std::size_t j = 0; j < n; ++j) {
-    const double log_term =
-        std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(j) + 1) -
-        std::lgamma(static_cast<double>(n - j) + 1) - static_cast<double>(n) * std::log(2.0);
-    below += std::exp(log_term);
+    below += std::exp(log_all - std::lgamma(static_cast<double>(j) + 1) -
+                      std::lgamma(static_cast<double>(n - j) + 1));
     if (below > 0.025) break;
     k = j + 1;
   }
