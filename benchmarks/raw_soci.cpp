@@ -148,7 +148,7 @@ class RawTarget final : public Target {
   std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) override {
     try {
       soci::transaction tx(admin_);
-      admin_ << "DELETE FROM bench_raw_counters";
+      admin_ << "DELETE FROM bench_raw_counters";  // left by a run that failed
       std::int64_t id = 0;
       std::string name;
       soci::statement insert =
@@ -203,6 +203,17 @@ class RawTarget final : public Target {
       return {};
     }
     return states;
+  }
+
+  bool remove_counters(const std::vector<std::int64_t>& /*keys*/,
+                       const std::vector<CounterState>& /*states*/, std::string& error) override {
+    try {
+      admin_ << "DELETE FROM bench_raw_counters";
+      return true;
+    } catch (const soci::soci_error& e) {
+      error = std::string("raw: cannot remove the counters: ") + e.get_error_message();
+      return false;
+    }
   }
 
  private:

@@ -349,6 +349,12 @@ RunResult run_once(const Config& config, Strategy strategy, Progress& progress, 
     const std::int64_t by_version = std::llabs(out.row_commits[r] - (states[r].version - 1));
     out.lost_updates += std::max(by_value, by_version);
   }
+  if (!target->remove_counters(keys, states, error)) {
+    exit_code = 1;
+    out.first_error = error;
+    ++out.errors;
+    return out;
+  }
 
   if (strategy != Strategy::pessimistic && strategy != Strategy::atomic && out.attempts > 0) {
     const double all_workers = static_cast<double>(config.workers) * config.processes;

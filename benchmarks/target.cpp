@@ -187,6 +187,20 @@ class OptimistTarget final : public Target {
     return states;
   }
 
+  bool remove_counters(const std::vector<std::int64_t>& keys,
+                       const std::vector<CounterState>& states, std::string& error) override {
+    for (std::size_t i = 0; i < keys.size() && i < states.size(); ++i) {
+      Counter c;
+      c.id = keys[i];
+      c.version = states[i].version;
+      if (auto r = counters_.destroy(c); !r) {
+        error = fmt::format("cannot remove counter {}: {}", keys[i], r.error().message());
+        return false;
+      }
+    }
+    return true;
+  }
+
  private:
   Strategy strategy_;
   optimist::Resource<Counter> counters_;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // A Target is one strategy on one backend: it creates the counters of a run, gives each
-// worker thread its own way of incrementing them, and reads them back for the lost-update
-// check. optimist's strategies live in target.cpp, the hand-written SOCI baseline in
+// worker thread its own way of incrementing them, reads them back for the lost-update check
+// and removes them. optimist's strategies live in target.cpp, the hand-written SOCI baseline in
 // raw_soci.cpp.
 #pragma once
 
@@ -56,6 +56,12 @@ class Target {
   /// The stored state of each key, in order; empty with `error` set on failure.
   virtual std::vector<CounterState> read_back(const std::vector<std::int64_t>& keys,
                                               std::string& error) = 0;
+  /// Removes the counters `keys`, read back as `states`: a run leaves the store as it found
+  /// it, and every run of every strategy starts on a table without live counters (a table
+  /// that only grew would make later runs slower than earlier ones). False with `error` set
+  /// on failure.
+  virtual bool remove_counters(const std::vector<std::int64_t>& keys,
+                               const std::vector<CounterState>& states, std::string& error) = 0;
 };
 
 /// Opens the target of `strategy` on the configured backend. Null with `error` set (one

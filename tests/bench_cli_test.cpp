@@ -3,6 +3,8 @@
 // runs on every backend checking the lost-update invariant and how the counts add up.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -217,6 +219,21 @@ TEST_F(BenchCli, RepeatedRoundsReportOneRecordPerRunAndRatiosAgainstRaw) {
   const Ran few = run({"--strategy", "retry,raw", "--ops", "50", "--repeat", "2"});
   ASSERT_EQ(few.exit_code, 0) << few.err;
   EXPECT_THAT(few.out, HasSubstr("[needs 6 rounds]"));
+}
+
+TEST_F(BenchCli, EveryRunRemovesTheCountersItCreated) {
+  const auto db = dir / "bench.db";
+  const Ran r = run({"--backend", "sqlite:" + db.string(), "--strategy",
+                     "optimistic,retry,pessimistic,atomic,raw", "--records", "7", "--workers", "2",
+                     "--ops", "40", "--repeat", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Both tables exist (the runs wrote there) and hold no row.
+  soci::session s(soci::sqlite3, "dbname=" + db.string());
+  for (const std::string table : {"counters", "bench_raw_counters"}) {
+    int rows = -1;
+    s << "SELECT count(*) FROM " + table, soci::into(rows);
+    EXPECT_EQ(rows, 0) << table;
+  }
 }
 
 TEST_F(BenchCli, PlotsAreDrawnAsSvgOrPngWithOneLinePerStrategy) {
