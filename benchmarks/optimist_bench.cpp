@@ -125,13 +125,17 @@ int run(int argc, char** argv) {
   Progress progress(config.progress, runs.size() * static_cast<std::size_t>(config.repeat));
   Rounds rounds(static_cast<std::size_t>(config.repeat));
   for (std::size_t k = 0; k < rounds.size(); ++k) {
-    for (std::size_t i = 0; i < runs.size(); ++i) {
-      progress.begin_run(k * runs.size() + i);
+    rounds[k].resize(runs.size());
+    for (std::size_t j = 0; j < runs.size(); ++j) {
+      // Every other round runs the plan backwards, so that no strategy always runs first
+      // (right after connecting) or always right after another's writes.
+      const std::size_t i = k % 2 == 0 ? j : runs.size() - 1 - j;
+      progress.begin_run(k * runs.size() + j);
       int exit_code = 0;
-      rounds[k].push_back(run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]));
+      rounds[k][i] = run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]);
       if (exit_code == 2) {
         progress.finish();
-        std::cerr << "optimist-bench: error: " << one_line(rounds[k].back().first_error) << '\n';
+        std::cerr << "optimist-bench: error: " << one_line(rounds[k][i].first_error) << '\n';
         return 2;
       }
     }
