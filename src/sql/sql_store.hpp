@@ -8,6 +8,7 @@
 
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -78,6 +79,19 @@ struct Slot {
   double real = 0;
   std::string text;
   soci::indicator indicator = soci::i_ok;
+  /// An integer placeholder bound as its decimal text, in `text` (PostgreSQL; see bind_use).
+  bool integer_as_text = false;
+
+  /// Puts the integer `v` in the slot, in the form the slot is bound in.
+  void set_integer(std::int64_t v) {
+    indicator = soci::i_ok;
+    if (!integer_as_text) {
+      integer = v;
+      return;
+    }
+    std::array<char, 24> digits;  // 20 for the longest int64, with its sign
+    text.assign(digits.data(), std::to_chars(digits.begin(), digits.end(), v).ptr);
+  }
 };
 
 /// A prepared statement with its bound buffers, cached per connection and long-lived.
