@@ -196,6 +196,11 @@ Parsed parse_command_line(int argc, char** argv) {
   auto* ops_opt = app.add_option("--ops", ops, "operations per run, in all, instead of --duration")
                       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000'000'000}));
   duration->excludes(ops_opt);
+  app.add_option("--warmup", config.warmup_s,
+                 "seconds of work before measuring each run; its operations count only "
+                 "in the lost-update check")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
   app.add_option("--skew", skew,
                  "uniform | hot:F:P (a fraction F of operations on a fraction "
                  "P of the records) | zipf:S")

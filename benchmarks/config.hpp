@@ -42,6 +42,9 @@ struct Config {
   int processes = 1;
   double duration_s = 3.0;
   std::optional<std::int64_t> ops;  ///< total operations per run, instead of a duration
+  /// Seconds every run works before it starts measuring, so that opening connections,
+  /// preparing statements and filling the server's caches count for no strategy.
+  double warmup_s = 0.2;
   Skew skew;
   std::int64_t think_us = 0;
   std::vector<Strategy> strategies{Strategy::optimistic};

@@ -58,6 +58,7 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
   };
   std::vector<Totals> totals(static_cast<std::size_t>(n));
   std::latch start(n + 1);
+  std::atomic<bool> measuring{false};
   std::atomic<bool> stop{false};
   std::atomic<std::int64_t> done{0};
   std::atomic<int> finished{0};
@@ -72,6 +73,19 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
       Worker& worker = *workers[static_cast<std::size_t>(i)];
       const std::int64_t quota = total_ops / n + (i < total_ops % n ? 1 : 0);
       start.arrive_and_wait();
+      // The warm-up: its commits go into the lost-update check only.
+      while (!measuring.load(std::memory_order_relaxed)) {
+        const std::size_t row = picker.next();
+        const OpOutcome o = worker.increment(keys[row], config.think_us);
+        if (!o.error.empty()) {
+          ++t.errors;
+          t.first_error = o.error;
+          t.finished = Clock::now();
+          finished.fetch_add(1);
+          return;
+        }
+        if (o.committed) ++t.row_commits[row];
+      }
       std::int64_t ops = 0;
       while (config.ops ? ops < quota : !stop.load(std::memory_order_relaxed)) {
         const std::size_t row = picker.next();
@@ -104,8 +118,10 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
     });
   }
 
-  const auto started = Clock::now();
   start.arrive_and_wait();
+  std::this_thread::sleep_for(std::chrono::duration<double>(config.warmup_s));
+  const auto started = Clock::now();
+  measuring = true;
   while (finished.load() < n) {
     if (config.ops) {
       if (progress)
@@ -193,6 +209,8 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
                                   config.skew.text,
                                   "--max-attempts",
                                   std::to_string(config.max_attempts),
+                                  "--warmup",
+                                  fmt::format("{}", config.warmup_s),
                                   "--child-keys",
                                   key_list};
     if (config.ops) {

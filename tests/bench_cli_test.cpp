@@ -129,6 +129,7 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--backend", "sqlite:"},
         std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
         std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--repeat", "0"},
+        std::vector<std::string>{"--warmup", "-1"}, std::vector<std::string>{"--warmup", "soon"},
         std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
@@ -219,6 +220,23 @@ TEST_F(BenchCli, RepeatedRoundsReportOneRecordPerRunAndRatiosAgainstRaw) {
   const Ran few = run({"--strategy", "retry,raw", "--ops", "50", "--repeat", "2"});
   ASSERT_EQ(few.exit_code, 0) << few.err;
   EXPECT_THAT(few.out, HasSubstr("[needs 6 rounds]"));
+}
+
+TEST_F(BenchCli, WarmUpCommitsAreCheckedForLostUpdatesButNotReported) {
+  // Two records and two workers: the warm-up commits thousands of increments in memory,
+  // which the lost-update check must count and the report must leave out.
+  const auto json = dir / "w.json";
+  const Ran r =
+      run({"--backend", "memory:", "--strategy", "optimistic,retry,pessimistic,atomic", "--records",
+           "2", "--workers", "2", "--ops", "20", "--warmup", "0.2", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 4U);
+  for (const auto& rec : records) {
+    SCOPED_TRACE(rec.dump());
+    EXPECT_EQ(rec["lost_updates"], 0);
+    EXPECT_EQ(rec["commits"].get<std::int64_t>() + rec["gave_up"].get<std::int64_t>(), 20);
+  }
 }
 
 TEST_F(BenchCli, EveryRunRemovesTheCountersItCreated) {
