@@ -127,6 +127,7 @@ std::string set_backend(Config& config, const std::string& url) {
   } else if (url.starts_with("sqlite:")) {
     config.backend_kind = BackendKind::sqlite;
     config.sqlite_path = url.substr(7);
+    config.sqlite_path.resize(std::min(config.sqlite_path.size(), config.sqlite_path.find('?')));
     if (config.sqlite_path.empty())
       return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
   } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {

@@ -36,7 +36,7 @@ enum class SweepParameter { none, records, workers, think_us };
 struct Config {
   std::string backend;  ///< the URL; empty until resolved (then default SQLite file)
   BackendKind backend_kind = BackendKind::sqlite;
-  std::string sqlite_path;  ///< sqlite: the file
+  std::string sqlite_path;  ///< sqlite: the file (the URL without its query)
   std::int64_t records = 100;
   int workers = 4;
   int processes = 1;

@@ -28,11 +28,33 @@ struct Connection {
   bool sqlite;
 };
 
+// The PostgreSQL URL without the query parameters only optimist understands (libpq refuses
+// unknown ones): `--backend` may carry them for optimist's strategies.
+std::string libpq_url(std::string_view url) {
+  const auto q = url.find('?');
+  std::string out(url.substr(0, q));
+  if (q == std::string_view::npos) return out;
+  char separator = '?';
+  for (std::string_view rest = url.substr(q + 1); !rest.empty();) {
+    const auto amp = rest.find('&');
+    const std::string_view item = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+    const std::string_view key = item.substr(0, item.find('='));
+    if (key.empty() || key == "pool" || key == "busy_timeout" || key == "statement_timeout") {
+      continue;
+    }
+    out += separator;
+    out += item;
+    separator = '&';
+  }
+  return out;
+}
+
 Connection connection_of(const Config& config) {
   if (config.backend_kind == BackendKind::sqlite) {
     return {&soci::sqlite3, "dbname=" + config.sqlite_path + " timeout=5 synchronous=normal", true};
   }
-  return {&soci::postgresql, config.backend, false};
+  return {&soci::postgresql, libpq_url(config.backend), false};
 }
 
 void open_session(soci::session& s, const Connection& c) {

@@ -221,8 +221,11 @@ std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std
     }
     return open_raw_target(config, error);
   }
-  // memory: a fresh store per run, so runs never see each other's counters.
-  auto store = optimist::open(config.backend);
+  // memory: a fresh store per run, so runs never see each other's counters. SQL: a pooled
+  // connection per worker, as raw has a session per worker (a `pool` in the URL wins).
+  optimist::Options options;
+  options.pool_size = static_cast<std::size_t>(config.workers);
+  auto store = optimist::open(config.backend, options);
   if (!store) {
     error = fmt::format("cannot open {}: {}", config.backend, store.error().message());
     return nullptr;
