@@ -27,9 +27,6 @@ struct Backend {
   std::string missing{};
 };
 
-/// True when a backend that cannot run must fail its tests rather than skip them (CI=true).
-bool must_not_skip();
-
 /// Prints a backend as its name in test output.
 inline void PrintTo(const Backend& backend, std::ostream* os) {
   *os << backend.name;

@@ -13,6 +13,10 @@ namespace optimist::testing {
 /// True when the environment says this is a CI run (CI=true): missing databases are failures.
 [[nodiscard]] bool in_ci();
 
+/// Why PostgreSQL tests cannot run when postgres_url() is empty.
+inline constexpr const char* postgres_missing =
+    "OPTIMIST_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
+
 /// The PostgreSQL URL from OPTIMIST_TEST_POSTGRES_URL, or nothing when unset or empty.
 [[nodiscard]] std::optional<std::string> postgres_url();
 
@@ -40,13 +44,13 @@ class TempDir {
 
 /// In a test body: declares `std::string var` holding OPTIMIST_TEST_POSTGRES_URL; without it,
 /// fails the test under CI=true and skips it elsewhere.
-#define OPTIMIST_POSTGRES_URL_OR_SKIP(var)                                                      \
-  const auto var##_maybe = ::optimist::testing::postgres_url();                                 \
-  if (!var##_maybe) {                                                                           \
-    if (::optimist::testing::in_ci()) {                                                         \
-      FAIL() << "CI=true but OPTIMIST_TEST_POSTGRES_URL is not set: run the tests through "     \
-                "scripts/with-postgres.sh";                                                     \
-    }                                                                                           \
-    GTEST_SKIP() << "OPTIMIST_TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)"; \
-  }                                                                                             \
+#define OPTIMIST_POSTGRES_URL_OR_SKIP(var)                                                  \
+  const auto var##_maybe = ::optimist::testing::postgres_url();                             \
+  if (!var##_maybe) {                                                                       \
+    if (::optimist::testing::in_ci()) {                                                     \
+      FAIL() << "CI=true but OPTIMIST_TEST_POSTGRES_URL is not set: run the tests through " \
+                "scripts/with-postgres.sh";                                                 \
+    }                                                                                       \
+    GTEST_SKIP() << ::optimist::testing::postgres_missing;                                  \
+  }                                                                                         \
   const std::string var = *var##_maybe
