@@ -74,20 +74,20 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
       const std::int64_t quota = total_ops / n + (i < total_ops % n ? 1 : 0);
       start.arrive_and_wait();
       // The warm-up: its commits go into the lost-update check only.
-      while (!measuring.load(std::memory_order_relaxed)) {
+      bool failed = false;
+      while (!failed && !measuring.load(std::memory_order_relaxed)) {
         const std::size_t row = picker.next();
         const OpOutcome o = worker.increment(keys[row], config.think_us);
         if (!o.error.empty()) {
           ++t.errors;
           t.first_error = o.error;
-          t.finished = Clock::now();
-          finished.fetch_add(1);
-          return;
+          failed = true;
+        } else if (o.committed) {
+          ++t.row_commits[row];
         }
-        if (o.committed) ++t.row_commits[row];
       }
       std::int64_t ops = 0;
-      while (config.ops ? ops < quota : !stop.load(std::memory_order_relaxed)) {
+      while (!failed && (config.ops ? ops < quota : !stop.load(std::memory_order_relaxed))) {
         const std::size_t row = picker.next();
         const auto begin = Clock::now();
         const OpOutcome o = worker.increment(keys[row], config.think_us);
