@@ -36,6 +36,10 @@ struct Translated {
   bool broken = false;
 };
 
+/// The error for an exception from SOCI's call path that is not a soci_error (its text may
+/// come from anywhere, so it is not passed on): internal.
+[[nodiscard]] Error unexpected_failure();
+
 /// What the shared store needs from one dialect. Implementations are immutable after
 /// construction and used from many threads.
 class Connector {
