@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
 #include "support/matchers.hpp"
 
 namespace {
@@ -60,6 +64,36 @@ TEST(Error, ValueOnAFailedResultThrowsTheError) {
   }
   const optimist::Result<void> v = e;
   EXPECT_THROW(v.value(), optimist::Exception);
+}
+
+// A successful Result holds its value and a pointer-sized empty error slot, not an Error.
+static_assert(sizeof(optimist::Result<std::int64_t>) <= 4 * sizeof(void*));
+static_assert(sizeof(optimist::Result<std::int64_t>) < sizeof(optimist::Error));
+static_assert(std::is_nothrow_move_constructible_v<optimist::Result<std::string>>);
+
+TEST(Error, CopiesOfAFailedResultAreIndependent) {
+  optimist::Result<int> a = optimist::make_error(ErrorKind::not_found, "first");
+  optimist::Result<int> b = a;
+  b.error().detail = "second";
+  EXPECT_EQ(a.error().detail, "first");
+  EXPECT_EQ(b.error().detail, "second");
+  a = b;
+  EXPECT_EQ(a.error().detail, "second");
+  b.error().key = 3;
+  EXPECT_FALSE(a.error().key.has_value());
+
+  const optimist::Result<int> moved = std::move(b);
+  EXPECT_EQ(moved.error().kind, ErrorKind::not_found);
+  EXPECT_EQ(moved.error().key, 3);
+  const optimist::Error taken = optimist::Result<int>(moved).error();
+  EXPECT_EQ(taken.detail, "second");
+}
+
+TEST(Error, ErrorOnASuccessfulResultThrows) {
+  const optimist::Result<int> r = 4;
+  EXPECT_THROW((void)r.error(), optimist::outcome::bad_result_access);
+  optimist::Result<int> m = 4;
+  EXPECT_THROW((void)std::move(m).error(), optimist::outcome::bad_result_access);
 }
 
 optimist::Result<int> half(int x) {
