@@ -23,10 +23,7 @@ class ErrorBox {
   ErrorBox(Error e) : error_(std::make_unique<Error>(std::move(e))) {}  // NOLINT: implicit
   ErrorBox(const ErrorBox& o) : error_(o.error_ ? std::make_unique<Error>(*o.error_) : nullptr) {}
   ErrorBox(ErrorBox&&) noexcept = default;
-  ErrorBox& operator=(const ErrorBox& o) {
-    if (this != &o) error_ = o.error_ ? std::make_unique<Error>(*o.error_) : nullptr;
-    return *this;
-  }
+  ErrorBox& operator=(const ErrorBox& o) { return *this = ErrorBox(o); }
   ErrorBox& operator=(ErrorBox&&) noexcept = default;
   ~ErrorBox() = default;
 
