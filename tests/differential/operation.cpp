@@ -79,7 +79,11 @@ std::string text(Draw& d, std::size_t max) {
   }
   if (roll < 80) return repeated(d.one_of(wide), limit);
   if (roll < 86) return repeated(d.one_of(wide), limit + 1);
-  if (roll < 92) return std::string("x") + std::string(d.one_of(not_utf8));
+  if (roll < 92) {
+    std::string s = "x";
+    s += d.one_of(not_utf8);
+    return s;
+  }
   if (roll < 95) return std::string("a\0b", 3);
   return {};
 }
@@ -405,7 +409,10 @@ std::string describe(const Op& op) {
     return out;
   }
   out += fmt::format(" {}", name_of(op.res));
-  if (op.kind != OpKind::create) out += " " + target_text(op);
+  if (op.kind != OpKind::create) {
+    out += ' ';
+    out += target_text(op);
+  }
   for (std::size_t i = 0; i < op.fields.size(); ++i) {
     const Field& f = op.fields[i];
     if (f.mode == Field::Mode::unset) continue;
