@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "sqlite/backend.hpp"  // optimist's own reading of sqlite: URLs
+
 namespace bench {
 
 namespace {
@@ -126,10 +128,16 @@ std::string set_backend(Config& config, const std::string& url) {
     config.backend_kind = BackendKind::memory;
   } else if (url.starts_with("sqlite:")) {
     config.backend_kind = BackendKind::sqlite;
-    config.sqlite_path = url.substr(7);
-    config.sqlite_path.resize(std::min(config.sqlite_path.size(), config.sqlite_path.find('?')));
-    if (config.sqlite_path.empty())
+    if (url.size() == 7 || url[7] == '?') {
       return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
+    }
+    // Read as optimist reads it, so that the raw baseline opens the same file.
+    optimist::sql::Settings unused;
+    auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), unused);
+    if (!target) return "--backend: " + target.error().message();
+    config.sqlite_path = std::move(target.value().path);
+    config.sqlite_memory = target.value().memory;
+    config.sqlite_synchronous = optimist::sqlite::pragma_name(target.value().synchronous);
   } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     config.backend_kind = BackendKind::postgresql;
   } else {
@@ -137,6 +145,11 @@ std::string set_backend(Config& config, const std::string& url) {
            "' (expected memory:, sqlite:PATH or postgresql://...)";
   }
   return {};
+}
+
+bool lives_in_one_store(const Config& config) noexcept {
+  return config.backend_kind == BackendKind::memory ||
+         (config.backend_kind == BackendKind::sqlite && config.sqlite_memory);
 }
 
 std::string parse_skew(const std::string& text, Skew& skew) {
@@ -259,10 +272,11 @@ Parsed parse_command_line(int argc, char** argv) {
   if (!backend.empty()) {
     if (auto e = set_backend(config, backend); !e.empty()) return fail(e);
   }
-  if (config.processes > 1 && config.backend_kind == BackendKind::memory) {
+  if (config.processes > 1 && lives_in_one_store(config)) {
     return fail(
-        "--processes above 1 needs a SQL backend (sqlite: or postgresql://): a memory: "
-        "store lives in one process");
+        "--processes above 1 needs a database file or server (sqlite:PATH or "
+        "postgresql://): " +
+        backend + " lives in one process");
   }
   if (!config.plot_file.empty() && !config.plot_file.ends_with(".svg") &&
       !config.plot_file.ends_with(".png")) {

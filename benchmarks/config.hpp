@@ -36,7 +36,9 @@ enum class SweepParameter { none, records, workers, think_us };
 struct Config {
   std::string backend;  ///< the URL; empty until resolved (then default SQLite file)
   BackendKind backend_kind = BackendKind::sqlite;
-  std::string sqlite_path;  ///< sqlite: the file (the URL without its query)
+  std::string sqlite_path;     ///< sqlite: the file as optimist opens it (path, percent-decoded)
+  bool sqlite_memory = false;  ///< sqlite::memory:, a database per connection
+  std::string sqlite_synchronous = "NORMAL";  ///< sqlite: the URL's synchronous= level
   std::int64_t records = 100;
   int workers = 4;
   int processes = 1;
@@ -76,6 +78,10 @@ struct Parsed {
 /// Parses a backend URL into `config` (memory:, sqlite:PATH, postgresql://...).
 /// Returns an error message, or an empty string when the URL is supported.
 [[nodiscard]] std::string set_backend(Config& config, const std::string& url);
+
+/// True when the backend's data lives inside one process and one store: memory: and
+/// sqlite::memory: (where every new connection opens an empty database of its own).
+[[nodiscard]] bool lives_in_one_store(const Config& config) noexcept;
 
 /// Parses uniform | hot:F:P | zipf:S. Returns an error message or an empty string.
 [[nodiscard]] std::string parse_skew(const std::string& text, Skew& skew);

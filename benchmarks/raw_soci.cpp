@@ -6,10 +6,14 @@
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
+#include <memory>
 #include <random>
 #include <thread>
 
+#include "sql/url.hpp"         // optimist's own decoding of URL query keys
+#include "sqlite/backend.hpp"  // and its SOCI connection string for a file
 #include "target.hpp"
 
 namespace bench {
@@ -28,8 +32,22 @@ struct Connection {
   bool sqlite;
 };
 
-// The PostgreSQL URL without the query parameters only optimist understands (libpq refuses
-// unknown ones): `--backend` may carry them for optimist's strategies.
+// Whether libpq knows the connection keyword `key` (its own list, not a copy of it).
+bool libpq_knows(std::string_view key) {
+  static const std::vector<std::string> keywords = [] {
+    std::vector<std::string> out;
+    const std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> all(PQconndefaults(),
+                                                                             PQconninfoFree);
+    for (const PQconninfoOption* o = all.get(); o != nullptr && o->keyword != nullptr; ++o) {
+      out.emplace_back(o->keyword);
+    }
+    return out;
+  }();
+  return std::find(keywords.begin(), keywords.end(), key) != keywords.end();
+}
+
+// The PostgreSQL URL without the query parameters that libpq does not know (it refuses
+// them): `--backend` may carry optimist's own (pool=, busy_timeout=...) for its strategies.
 std::string libpq_url(std::string_view url) {
   const auto q = url.find('?');
   std::string out(url.substr(0, q));
@@ -39,10 +57,8 @@ std::string libpq_url(std::string_view url) {
     const auto amp = rest.find('&');
     const std::string_view item = rest.substr(0, amp);
     rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    const std::string_view key = item.substr(0, item.find('='));
-    if (key.empty() || key == "pool" || key == "busy_timeout" || key == "statement_timeout") {
-      continue;
-    }
+    const auto key = optimist::sql::percent_decode(item.substr(0, item.find('=')));
+    if (!key || !libpq_knows(key.value())) continue;
     out += separator;
     out += item;
     separator = '&';
@@ -52,7 +68,10 @@ std::string libpq_url(std::string_view url) {
 
 Connection connection_of(const Config& config) {
   if (config.backend_kind == BackendKind::sqlite) {
-    return {&soci::sqlite3, "dbname=" + config.sqlite_path + " timeout=5 synchronous=normal", true};
+    return {&soci::sqlite3,
+            optimist::sqlite::connect_string(config.sqlite_path) +
+                " timeout=5 synchronous=" + config.sqlite_synchronous,
+            true};
   }
   return {&soci::postgresql, libpq_url(config.backend), false};
 }

@@ -219,6 +219,13 @@ std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std
       error = "raw: not applicable to memory: (there is no SQL to write by hand)";
       return nullptr;
     }
+    if (lives_in_one_store(config)) {
+      skipped = true;
+      error =
+          "raw: not applicable to sqlite::memory: (each of its sessions would open an "
+          "empty database of its own)";
+      return nullptr;
+    }
     return open_raw_target(config, error);
   }
   // memory: a fresh store per run, so runs never see each other's counters. SQL: a pooled

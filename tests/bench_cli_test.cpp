@@ -128,6 +128,8 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--backend", "mysql://localhost/x"},
         std::vector<std::string>{"--backend", "sqlite:"},
         std::vector<std::string>{"--backend", "memory:", "--processes", "2"},
+        std::vector<std::string>{"--backend", "sqlite::memory:", "--processes", "2"},
+        std::vector<std::string>{"--backend", "sqlite:/tmp/100%.db"},
         std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--repeat", "0"},
         std::vector<std::string>{"--warmup", "-1"}, std::vector<std::string>{"--warmup", "soon"},
         std::vector<std::string>{"--no-such-flag"}));
@@ -266,6 +268,37 @@ TEST_F(BenchCli, OptimistsUrlParametersDoNotReachTheRawBaseline) {
     EXPECT_THAT(entry.path().filename().string(), Not(HasSubstr("?")));
   }
   EXPECT_TRUE(fs::exists(db));
+}
+
+TEST_F(BenchCli, RawOpensTheSqliteFileOptimistOpensFromAnEscapedPath) {
+  const Ran r = run({"--backend", "sqlite:" + dir.string() + "/two%20words.db", "--strategy",
+                     "retry,raw", "--records", "3", "--workers", "2", "--ops", "20"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // One database (WAL mode adds its -wal and -shm files beside it): neither the escaped
+  // name nor the part before the space.
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().filename() == "stderr") continue;
+    EXPECT_THAT(entry.path().filename().string(), StartsWith("two words.db"));
+  }
+  // Both strategies made their table in it.
+  soci::session s(soci::sqlite3, "dbname=\"" + (dir / "two words.db").string() + "\"");
+  int tables = 0;
+  s << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN ('counters', "
+       "'bench_raw_counters')",
+      soci::into(tables);
+  EXPECT_EQ(tables, 2);
+}
+
+TEST_F(BenchCli, RawIsSkippedOnSqliteInMemoryWhereEachSessionHasItsOwnDatabase) {
+  const auto json = dir / "r.json";
+  const Ran r = run({"--backend", "sqlite::memory:", "--strategy", "retry,raw", "--records", "3",
+                     "--workers", "2", "--ops", "20", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("skipped: raw: not applicable to sqlite::memory:"));
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 1U);
+  EXPECT_EQ(records[0]["strategy"], "retry");
+  EXPECT_EQ(records[0]["commits"], 20);
 }
 
 TEST_F(BenchCli, PlotsAreDrawnAsSvgOrPngWithOneLinePerStrategy) {

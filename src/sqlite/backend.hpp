@@ -14,6 +14,9 @@ namespace optimist::sqlite {
 /// SQLite's `PRAGMA synchronous` levels.
 enum class Synchronous { off, normal, full, extra };
 
+/// The level as `PRAGMA synchronous` spells it: OFF, NORMAL, FULL or EXTRA.
+[[nodiscard]] std::string_view pragma_name(Synchronous level) noexcept;
+
 /// What an `sqlite:` URL asks for.
 struct Target {
   std::string path;  ///< the percent-decoded file path; empty for `:memory:`
@@ -24,6 +27,10 @@ struct Target {
 /// Parses `target` (the part after `sqlite:`) and applies its common parameters to
 /// `settings`, without opening anything. Errors: invalid (malformed URL).
 [[nodiscard]] Result<Target> parse_target(std::string_view target, sql::Settings& settings);
+
+/// SOCI's connection string for the database file (or shared-cache URI) `dbname`, quoted
+/// when it holds a space or a quote.
+[[nodiscard]] std::string connect_string(std::string_view dbname);
 
 /// A connector for `sqlite:PATH[?query]` or `sqlite::memory:[?query]` (`target` is the part
 /// after `sqlite:`). Errors: invalid (malformed URL), unavailable (the in-memory database

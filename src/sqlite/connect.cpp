@@ -26,14 +26,12 @@ void pragma(soci::session& s, const std::string& text) {
 
 class SqliteConnector final : public sql::Connector {
  public:
-  SqliteConnector(std::string dbname, bool memory, std::chrono::milliseconds busy_timeout,
+  SqliteConnector(std::string_view dbname, bool memory, std::chrono::milliseconds busy_timeout,
                   Synchronous synchronous)
-      : memory_(memory), busy_timeout_(busy_timeout), synchronous_(synchronous) {
-    // SOCI's connection string takes quoted values; quote only when needed.
-    const bool plain = dbname.find_first_of(" \"'") == std::string::npos;
-    connect_string_ =
-        plain ? fmt::format("dbname={}", dbname) : fmt::format("dbname=\"{}\"", dbname);
-  }
+      : connect_string_(connect_string(dbname)),
+        memory_(memory),
+        busy_timeout_(busy_timeout),
+        synchronous_(synchronous) {}
 
   /// Opens the connection that keeps an in-memory database alive while the store lives: a
   /// shared-cache memory database is dropped when its last connection closes.
@@ -50,8 +48,7 @@ class SqliteConnector final : public sql::Connector {
     pragma(*s, fmt::format("PRAGMA busy_timeout = {}", busy_timeout_.count()));
     if (!memory_) {
       pragma(*s, "PRAGMA journal_mode = WAL");
-      static constexpr const char* levels[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
-      pragma(*s, fmt::format("PRAGMA synchronous = {}", levels[static_cast<int>(synchronous_)]));
+      pragma(*s, fmt::format("PRAGMA synchronous = {}", pragma_name(synchronous_)));
     }
     return s;
   }
@@ -75,6 +72,17 @@ std::string unique_memory_name() {
 }
 
 }  // namespace
+
+std::string_view pragma_name(Synchronous level) noexcept {
+  static constexpr std::string_view names[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
+  return names[static_cast<int>(level)];
+}
+
+std::string connect_string(std::string_view dbname) {
+  // SOCI's connection string takes quoted values; quote only when needed.
+  const bool plain = dbname.find_first_of(" \"'") == std::string_view::npos;
+  return plain ? fmt::format("dbname={}", dbname) : fmt::format("dbname=\"{}\"", dbname);
+}
 
 Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
   const auto question = target.find('?');
@@ -121,8 +129,8 @@ Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
                                                        sql::Settings& settings) {
   OPTIMIST_TRY(parsed, parse_target(target, settings));
   std::string dbname = parsed.memory ? unique_memory_name() : std::move(parsed.path);
-  auto connector = std::make_unique<SqliteConnector>(std::move(dbname), parsed.memory,
-                                                     settings.busy_timeout, parsed.synchronous);
+  auto connector = std::make_unique<SqliteConnector>(dbname, parsed.memory, settings.busy_timeout,
+                                                     parsed.synchronous);
   try {
     connector->keep_alive();
   } catch (const soci::soci_error& e) {

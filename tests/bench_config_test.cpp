@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// optimist-bench's reading of --backend: the raw baseline must open what optimist opens.
+#include <gtest/gtest.h>
+
+#include "config.hpp"
+
+namespace {
+
+using bench::BackendKind;
+using bench::Config;
+
+TEST(BenchBackend, AnSqlitePathIsDecodedAsOptimistDecodesIt) {
+  Config c;
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/two%20words.db?pool=2"), "");
+  EXPECT_EQ(c.backend_kind, BackendKind::sqlite);
+  EXPECT_EQ(c.sqlite_path, "/tmp/two words.db");
+  EXPECT_FALSE(c.sqlite_memory);
+  EXPECT_FALSE(bench::lives_in_one_store(c));
+}
+
+TEST(BenchBackend, TheUrlsSynchronousLevelReachesTheRawBaseline) {
+  Config c;
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db"), "");
+  EXPECT_EQ(c.sqlite_synchronous, "NORMAL");
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db?synchronous=off"), "");
+  EXPECT_EQ(c.sqlite_synchronous, "OFF");
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db?synchronous=full"), "");
+  EXPECT_EQ(c.sqlite_synchronous, "FULL");
+}
+
+TEST(BenchBackend, InMemoryStoresLiveInOneProcess) {
+  Config c;
+  ASSERT_EQ(bench::set_backend(c, "sqlite::memory:"), "");
+  EXPECT_TRUE(c.sqlite_memory);
+  EXPECT_TRUE(bench::lives_in_one_store(c));
+  ASSERT_EQ(bench::set_backend(c, "memory:"), "");
+  EXPECT_TRUE(bench::lives_in_one_store(c));
+  ASSERT_EQ(bench::set_backend(c, "postgresql://127.0.0.1/x"), "");
+  EXPECT_FALSE(bench::lives_in_one_store(c));
+}
+
+TEST(BenchBackend, AnSqliteUrlOptimistRefusesIsRefusedBeforeAnyRun) {
+  Config c;
+  EXPECT_NE(bench::set_backend(c, "sqlite:/tmp/100%.db"), "");
+  EXPECT_NE(bench::set_backend(c, "sqlite:/tmp/b.db?synchronous=sometimes"), "");
+  EXPECT_NE(bench::set_backend(c, "sqlite:/tmp/b.db?colour=red"), "");
+  EXPECT_NE(bench::set_backend(c, "sqlite:?pool=2"), "");
+}
+
+}  // namespace
