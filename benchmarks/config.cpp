@@ -128,10 +128,7 @@ std::string set_backend(Config& config, const std::string& url) {
     config.backend_kind = BackendKind::memory;
   } else if (url.starts_with("sqlite:")) {
     config.backend_kind = BackendKind::sqlite;
-    if (url.size() == 7 || url[7] == '?') {
-      return "--backend: sqlite: needs a file, as in sqlite:/tmp/bench.db";
-    }
-    // Read as optimist reads it, so that the raw baseline opens the same file.
+    // Read as optimist reads it (it refuses an empty path), so that raw opens the same file.
     optimist::sql::Settings unused;
     auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), unused);
     if (!target) return "--backend: " + target.error().message();
