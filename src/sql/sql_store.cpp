@@ -584,6 +584,7 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
 
 Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   std::set<std::string, std::less<>> stored;
+  bool created = false;
   c.running.reset();  // the statements below are not cached
   OPTIMIST_TRYV(guarded(c, [&]() -> Result<void> {
     soci::session& s = *c.session;
@@ -597,16 +598,22 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
       lock.execute(true);
     }
     try {
-      soci::statement create = (s.prepare << create_table(dialect_, table));
-      create.execute(true);
       std::string name = table.name;
       std::string column;
       soci::statement columns =
           (s.prepare << stored_columns(dialect_), soci::use(name), soci::into(column));
-      if (columns.execute(true)) {
+      const auto read_columns = [&] {
+        if (!columns.execute(true)) return;
         do {
           stored.insert(column);
         } while (columns.fetch());
+      };
+      read_columns();
+      if (stored.empty()) {
+        soci::statement create = (s.prepare << create_table(dialect_, table));
+        create.execute(true);
+        created = true;
+        read_columns();
       }
       if (pg) {
         soci::statement commit = (s.prepare << "COMMIT");
@@ -625,6 +632,10 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
     }
     return ok();
   }));
+  // PostgreSQL: creating a table takes more locks than a backend's local lock table starts
+  // with, and that table never shrinks: every later transaction on this connection would
+  // scan the grown table at its end. A new connection serves the next call instead.
+  if (created && dialect_ == Dialect::postgresql) c.broken = true;
   std::vector<FieldError> missing;
   for (const Column& col : table.columns) {
     if (!stored.contains(col.name)) missing.push_back({col.name, FieldReason::missing_column});

@@ -115,8 +115,12 @@ std::string create_table(Dialect d, const Table& t) {
 
 std::string stored_columns(Dialect d) {
   if (d == Dialect::sqlite) return "SELECT \"name\" FROM pragma_table_info(:table_name)";
-  return "SELECT \"column_name\"::text FROM \"information_schema\".\"columns\" "
-         "WHERE \"table_schema\" = current_schema() AND \"table_name\" = :table_name";
+  // pg_attribute alone, not information_schema.columns: that view locks about 25 catalogs
+  // and indexes, more than a backend's local lock table starts with (16). The table never
+  // shrinks, so every later transaction on the connection would scan the grown one at its end.
+  return "SELECT \"attname\"::text FROM \"pg_catalog\".\"pg_attribute\" WHERE \"attrelid\" = "
+         "to_regclass(quote_ident(current_schema()) || '.' || quote_ident(:table_name)) "
+         "AND \"attnum\" > 0 AND NOT \"attisdropped\"";
 }
 
 std::string select_row(Dialect, const Table& t) {

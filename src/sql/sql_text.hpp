@@ -25,8 +25,9 @@ enum class Dialect { sqlite, postgresql };
 /// columns and UNIQUE for unique ones. No placeholders.
 [[nodiscard]] std::string create_table(Dialect d, const Table& t);
 
-/// The names of the columns the stored table has; one placeholder: the table name.
-/// Returns one row per column, the name as text.
+/// The names of the columns the stored table has (none when there is no such table, in
+/// PostgreSQL's current schema); one placeholder: the table name. Returns one row per
+/// column, the name as text.
 [[nodiscard]] std::string stored_columns(Dialect d);
 
 /// Every column of one row, in column order. Binds: key.

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// What opening a resource leaves behind on a PostgreSQL connection: the pooled connections
+// that serve calls afterwards must cost the server no more than fresh ones.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <optimist/optimist.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sql/sql_text.hpp"
+#include "support/sql_databases.hpp"
+#include "support/tally.hpp"
+
+namespace {
+
+using test_app::Tally;
+
+std::string unique_name(const char* prefix) {
+  static std::atomic<int> counter{0};
+  return fmt::format("{}_{}_{}", prefix, ::getpid(), ++counter);
+}
+
+soci::session observer() {
+  const char* conninfo = std::getenv("OPTIMIST_TEST_POSTGRES_CONNINFO");
+  if (conninfo == nullptr) throw std::runtime_error("OPTIMIST_TEST_POSTGRES_CONNINFO is not set");
+  return soci::session(soci::postgresql, conninfo);
+}
+
+// The server processes of the connections opened with application_name `name`, whose last
+// statement starts with `statement` (any, when empty).
+std::vector<int> backends(soci::session& s, const std::string& name,
+                          const std::string& statement = "") {
+  std::vector<int> pids(16);
+  const std::string pattern = statement + "%";
+  s << "SELECT pid FROM pg_stat_activity WHERE application_name = :name AND query LIKE :pattern "
+       "ORDER BY pid",
+      soci::use(name), soci::use(pattern), soci::into(pids);
+  return pids;
+}
+
+// A backend's table of the locks it holds starts with 16 entries and never shrinks, and the
+// server scans the whole table at the end of every transaction: a check that held more locks
+// at once would make every later call on its connection dearer.
+TEST(PostgresSchema, CheckingTheStoredColumnsHoldsFewerLocksThanABackendsLockTableStartsWith) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  const optimist::Table& table = optimist::detail::Schema<Tally>::table().value();
+  soci::session s = observer();
+  const std::string schema = unique_name("locks");
+  s << fmt::format("CREATE SCHEMA \"{}\"", schema);
+  s << fmt::format("SET search_path = \"{}\"", schema);
+  s << optimist::sql::create_table(optimist::sql::Dialect::postgresql, table);
+
+  s << "BEGIN";
+  std::vector<std::string> columns(16);
+  s << optimist::sql::stored_columns(optimist::sql::Dialect::postgresql), soci::use(table.name),
+      soci::into(columns);
+  int locks = 0;
+  s << "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()", soci::into(locks);
+  s << "ROLLBACK";
+
+  EXPECT_EQ(std::set<std::string>(columns.begin(), columns.end()),
+            (std::set<std::string>{"id", "version", "count"}));
+  EXPECT_LT(locks, 16);
+}
+
+// Creating a table takes more locks than that, so the connection that created it is
+// replaced before it serves a call; one that only found the table keeps serving.
+TEST(PostgresSchema, TheConnectionThatCreatedTheTableIsReplacedAndOneThatFoundItIsKept) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  soci::session s = observer();
+  const std::string base = optimist::testing::fresh_postgres_url(url) + "&pool=1";
+
+  const std::string creator = unique_name("creator");
+  auto store = optimist::open(base + "&application_name=" + creator).value();
+  const auto opened = backends(s, creator);
+  ASSERT_EQ(opened.size(), 1U);
+  auto tallies = optimist::Resource<Tally>::open(store).value();  // creates "tallies"
+  ASSERT_TRUE(tallies.create(optimist::set<&Tally::count>(1)));
+  const auto inserted = backends(s, creator, "INSERT");
+  ASSERT_EQ(inserted.size(), 1U);
+  EXPECT_NE(inserted[0], opened[0]);
+
+  const std::string finder = unique_name("finder");
+  auto second = optimist::open(base + "&application_name=" + finder).value();
+  const auto found = backends(s, finder);
+  ASSERT_EQ(found.size(), 1U);
+  auto same = optimist::Resource<Tally>::open(second).value();  // finds "tallies"
+  ASSERT_TRUE(same.create(optimist::set<&Tally::count>(2)));
+  EXPECT_EQ(backends(s, finder, "INSERT"), found);
+}
+
+}  // namespace
