@@ -108,7 +108,11 @@ struct Prepared {
 };
 
 /// One pooled database connection and its statement cache. Used by one thread at a time.
-struct Connection {
+///
+/// The pool keeps its slots in one array, and a slot's owner writes `leased` on every call:
+/// each slot starts on a cache line of its own, so that no other thread's slot shares its
+/// lines, and the fields used on every call come first (the first two lines).
+struct alignas(64) Connection {
   struct Key {
     const Table* table;
     Op op;
@@ -131,14 +135,14 @@ struct Connection {
   };
 
   std::unique_ptr<soci::session> session;
-  std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
-  // The two statements used last, most recent first, checked before the map: a service
-  // alternating a read and a write (get, then update) skips the hashing.
-  std::array<Recent, 2> recent{};
-  std::optional<Key> running;       ///< the key of the statement handed out last
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;              ///< rebuild before the next use
   std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
+  std::optional<Key> running;       ///< the key of the statement handed out last
+  // The two statements used last, most recent first, checked before the map: a service
+  // alternating a read and a write (get, then update) skips the hashing.
+  std::array<Recent, 2> recent{};
+  std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
 
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).
