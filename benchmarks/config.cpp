@@ -129,12 +129,13 @@ std::string set_backend(Config& config, const std::string& url) {
   } else if (url.starts_with("sqlite:")) {
     config.backend_kind = BackendKind::sqlite;
     // Read as optimist reads it (it refuses an empty path), so that raw opens the same file.
-    optimist::sql::Settings unused;
-    auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), unused);
+    optimist::sql::Settings settings;
+    auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), settings);
     if (!target) return "--backend: " + target.error().message();
     config.sqlite_path = std::move(target.value().path);
     config.sqlite_memory = target.value().memory;
     config.sqlite_synchronous = optimist::sqlite::pragma_name(target.value().synchronous);
+    config.sqlite_busy_timeout_ms = settings.busy_timeout.count();
   } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
     config.backend_kind = BackendKind::postgresql;
   } else {

@@ -38,7 +38,8 @@ struct Config {
   BackendKind backend_kind = BackendKind::sqlite;
   std::string sqlite_path;     ///< sqlite: the file as optimist opens it (path, percent-decoded)
   bool sqlite_memory = false;  ///< sqlite::memory:, a database per connection
-  std::string sqlite_synchronous = "NORMAL";  ///< sqlite: the URL's synchronous= level
+  std::string sqlite_synchronous = "NORMAL";   ///< sqlite: the URL's synchronous= level
+  std::int64_t sqlite_busy_timeout_ms = 5000;  ///< sqlite: the URL's busy_timeout= (ms)
   std::int64_t records = 100;
   int workers = 4;
   int processes = 1;

@@ -30,6 +30,7 @@ struct Connection {
   const soci::backend_factory* factory;
   std::string parameters;
   bool sqlite;
+  std::int64_t busy_timeout_ms = 0;  ///< SQLite: as optimist sets it (SOCI's timeout= is in s)
 };
 
 // Whether libpq knows the connection keyword `key` (its own list, not a copy of it).
@@ -70,25 +71,32 @@ Connection connection_of(const Config& config) {
   if (config.backend_kind == BackendKind::sqlite) {
     return {&soci::sqlite3,
             optimist::sqlite::connect_string(config.sqlite_path) +
-                " timeout=5 synchronous=" + config.sqlite_synchronous,
-            true};
+                " synchronous=" + config.sqlite_synchronous,
+            true, config.sqlite_busy_timeout_ms};
   }
   return {&soci::postgresql, libpq_url(config.backend), false};
 }
 
+// Runs a pragma to its end (it may return a row, which would keep a snapshot open).
+void pragma(soci::session& s, const std::string& text) {
+  std::string ignored;
+  soci::statement st = (s.prepare << text, soci::into(ignored));
+  st.execute(true);
+  while (st.fetch()) {
+  }
+}
+
 void open_session(soci::session& s, const Connection& c) {
   s.open(*c.factory, c.parameters);
-  if (!c.sqlite) {
+  if (c.sqlite) {
+    // The busy timeout first, as optimist sets it: switching to WAL needs a lock that another
+    // process may hold.
+    pragma(s, "PRAGMA busy_timeout = " + std::to_string(c.busy_timeout_ms));
+    pragma(s, "PRAGMA journal_mode=WAL");
+  } else {
     // Keeps "relation already exists, skipping" off stderr, as optimist's own store does.
     soci::statement quiet = (s.prepare << "SET client_min_messages = warning");
     quiet.execute(true);
-  }
-  if (c.sqlite) {
-    std::string mode;
-    soci::statement wal = (s.prepare << "PRAGMA journal_mode=WAL", soci::into(mode));
-    wal.execute(true);
-    while (wal.fetch()) {
-    }
   }
 }
 

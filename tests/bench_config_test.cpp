@@ -28,6 +28,14 @@ TEST(BenchBackend, TheUrlsSynchronousLevelReachesTheRawBaseline) {
   EXPECT_EQ(c.sqlite_synchronous, "FULL");
 }
 
+TEST(BenchBackend, TheUrlsBusyTimeoutReachesTheRawBaseline) {
+  Config c;
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db"), "");
+  EXPECT_EQ(c.sqlite_busy_timeout_ms, 5000);  // optimist's default
+  ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db?busy_timeout=250"), "");
+  EXPECT_EQ(c.sqlite_busy_timeout_ms, 250);  // in milliseconds, below SOCI's whole seconds
+}
+
 TEST(BenchBackend, InMemoryStoresLiveInOneProcess) {
   Config c;
   ASSERT_EQ(bench::set_backend(c, "sqlite::memory:"), "");
