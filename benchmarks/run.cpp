@@ -2,13 +2,16 @@
 #include "run.hpp"
 
 #include <fmt/format.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -187,6 +190,15 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
     int fd = -1;
   };
   std::vector<Child> children;
+  // On a failed start, the children already running are stopped and reaped: none outlives
+  // the run, and no pipe is left open.
+  const auto abandon = [&children] {
+    for (const Child& c : children) {
+      kill(c.pid, SIGTERM);
+      close(c.fd);
+    }
+    for (const Child& c : children) waitpid(c.pid, nullptr, 0);
+  };
   const std::string exe = self_path(self);
   const auto started = Clock::now();
   for (int p = 0; p < config.processes; ++p) {
@@ -225,6 +237,7 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
     argv.push_back(nullptr);
     int fds[2];
     if (pipe(fds) != 0) {
+      abandon();
       error = "cannot create a pipe for a worker process";
       return false;
     }
@@ -239,27 +252,45 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
     close(fds[1]);
     if (rc != 0) {
       close(fds[0]);
+      abandon();
       error = "cannot start worker process " + exe;
       return false;
     }
     children.push_back({pid, fds[0]});
   }
 
+  // Every child's report is read as it comes, from all pipes at once, waking at least every
+  // 100 ms to move the progress bar while the children work.
+  std::vector<std::string> texts(children.size());
+  std::vector<pollfd> pipes;
+  for (const Child& c : children) pipes.push_back({.fd = c.fd, .events = POLLIN, .revents = 0});
+  for (std::size_t open = pipes.size(); open > 0;) {
+    progress.update(config.ops ? 0.0 : seconds_since(started) / config.duration_s);
+    if (poll(pipes.data(), pipes.size(), 100) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (std::size_t i = 0; i < pipes.size(); ++i) {
+      if (pipes[i].fd < 0 || pipes[i].revents == 0) continue;
+      char buffer[65536];
+      const ssize_t got = read(pipes[i].fd, buffer, sizeof buffer);
+      if (got > 0) {
+        texts[i].append(buffer, static_cast<std::size_t>(got));
+      } else if (got == 0 || errno != EINTR) {
+        pipes[i].fd = -1;  // poll() skips it from now on
+        --open;
+      }
+    }
+  }
+
   out.row_commits.assign(keys.size(), 0);
   bool ok = true;
-  for (const Child& c : children) {
-    std::string text;
-    char buffer[65536];
-    for (;;) {
-      progress.update(config.ops ? 0.0 : seconds_since(started) / config.duration_s);
-      const ssize_t got = read(c.fd, buffer, sizeof buffer);
-      if (got <= 0) break;
-      text.append(buffer, static_cast<std::size_t>(got));
-    }
+  for (std::size_t i = 0; i < children.size(); ++i) {
+    const Child& c = children[i];
     close(c.fd);
     int status = 0;
     waitpid(c.pid, &status, 0);
-    nlohmann::json report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    nlohmann::json report = nlohmann::json::parse(texts[i], nullptr, /*allow_exceptions=*/false);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || report.is_discarded() ||
         !report.is_object()) {
       if (error.empty()) error = "a worker process failed (its stderr says why)";
