@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "sql/url.hpp"         // optimist's own decoding of URL query keys
-#include "sqlite/backend.hpp"  // and its SOCI connection string for a file
+#include "sqlite/backend.hpp"  // and its SOCI connection string and pragma runner
 #include "target.hpp"
 
 namespace bench {
@@ -77,22 +77,13 @@ Connection connection_of(const Config& config) {
   return {&soci::postgresql, libpq_url(config.backend), false};
 }
 
-// Runs a pragma to its end (it may return a row, which would keep a snapshot open).
-void pragma(soci::session& s, const std::string& text) {
-  std::string ignored;
-  soci::statement st = (s.prepare << text, soci::into(ignored));
-  st.execute(true);
-  while (st.fetch()) {
-  }
-}
-
 void open_session(soci::session& s, const Connection& c) {
   s.open(*c.factory, c.parameters);
   if (c.sqlite) {
     // The busy timeout first, as optimist sets it: switching to WAL needs a lock that another
     // process may hold.
-    pragma(s, "PRAGMA busy_timeout = " + std::to_string(c.busy_timeout_ms));
-    pragma(s, "PRAGMA journal_mode=WAL");
+    optimist::sqlite::pragma(s, "PRAGMA busy_timeout = " + std::to_string(c.busy_timeout_ms));
+    optimist::sqlite::pragma(s, "PRAGMA journal_mode=WAL");
   } else {
     // Keeps "relation already exists, skipping" off stderr, as optimist's own store does.
     soci::statement quiet = (s.prepare << "SET client_min_messages = warning");

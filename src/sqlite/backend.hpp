@@ -17,6 +17,10 @@ enum class Synchronous { off, normal, full, extra };
 /// The level as `PRAGMA synchronous` spells it: OFF, NORMAL, FULL or EXTRA.
 [[nodiscard]] std::string_view pragma_name(Synchronous level) noexcept;
 
+/// Runs one pragma on `s` and finishes it: a pragma may return a row, and an unfinished
+/// statement would hold the connection's snapshot. Throws soci::soci_error.
+void pragma(soci::session& s, const std::string& text);
+
 /// What an `sqlite:` URL asks for.
 struct Target {
   std::string path;  ///< the percent-decoded file path; empty for `:memory:`

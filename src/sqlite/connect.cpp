@@ -12,18 +12,6 @@ namespace optimist::sqlite {
 
 namespace {
 
-// Runs one pragma and finishes it (a pragma may return a row; an unfinished statement would
-// hold the connection's snapshot).
-void pragma(soci::session& s, const std::string& text) {
-  std::string ignored;
-  soci::indicator ind = soci::i_ok;
-  soci::statement st = (s.prepare << text, soci::into(ignored, ind));
-  if (st.execute(true)) {
-    while (st.fetch()) {
-    }
-  }
-}
-
 class SqliteConnector final : public sql::Connector {
  public:
   SqliteConnector(std::string_view dbname, bool memory, std::chrono::milliseconds busy_timeout,
@@ -72,6 +60,16 @@ std::string unique_memory_name() {
 }
 
 }  // namespace
+
+void pragma(soci::session& s, const std::string& text) {
+  std::string ignored;
+  soci::indicator ind = soci::i_ok;
+  soci::statement st = (s.prepare << text, soci::into(ignored, ind));
+  if (st.execute(true)) {
+    while (st.fetch()) {
+    }
+  }
+}
 
 std::string_view pragma_name(Synchronous level) noexcept {
   static constexpr std::string_view names[] = {"OFF", "NORMAL", "FULL", "EXTRA"};
