@@ -12,8 +12,7 @@
 #include <random>
 #include <thread>
 
-#include "sql/url.hpp"         // optimist's own decoding of URL query keys
-#include "sqlite/backend.hpp"  // and its SOCI connection string and pragma runner
+#include "sql_session.hpp"
 #include "target.hpp"
 
 namespace bench {
@@ -25,71 +24,6 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* table_sql =
     "CREATE TABLE IF NOT EXISTS bench_raw_counters (id bigint PRIMARY KEY, "
     "version bigint NOT NULL, name text NOT NULL, value bigint NOT NULL)";
-
-struct Connection {
-  const soci::backend_factory* factory;
-  std::string parameters;
-  bool sqlite;
-  std::int64_t busy_timeout_ms = 0;  ///< SQLite: as optimist sets it (SOCI's timeout= is in s)
-};
-
-// Whether libpq knows the connection keyword `key` (its own list, not a copy of it).
-bool libpq_knows(std::string_view key) {
-  static const std::vector<std::string> keywords = [] {
-    std::vector<std::string> out;
-    const std::unique_ptr<PQconninfoOption, void (*)(PQconninfoOption*)> all(PQconndefaults(),
-                                                                             PQconninfoFree);
-    for (const PQconninfoOption* o = all.get(); o != nullptr && o->keyword != nullptr; ++o) {
-      out.emplace_back(o->keyword);
-    }
-    return out;
-  }();
-  return std::find(keywords.begin(), keywords.end(), key) != keywords.end();
-}
-
-// The PostgreSQL URL without the query parameters that libpq does not know (it refuses
-// them): `--backend` may carry optimist's own (pool=, busy_timeout=...) for its strategies.
-std::string libpq_url(std::string_view url) {
-  const auto q = url.find('?');
-  std::string out(url.substr(0, q));
-  if (q == std::string_view::npos) return out;
-  char separator = '?';
-  for (std::string_view rest = url.substr(q + 1); !rest.empty();) {
-    const auto amp = rest.find('&');
-    const std::string_view item = rest.substr(0, amp);
-    rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
-    const auto key = optimist::sql::percent_decode(item.substr(0, item.find('=')));
-    if (!key || !libpq_knows(key.value())) continue;
-    out += separator;
-    out += item;
-    separator = '&';
-  }
-  return out;
-}
-
-Connection connection_of(const Config& config) {
-  if (config.backend_kind == BackendKind::sqlite) {
-    return {&soci::sqlite3,
-            optimist::sqlite::connect_string(config.sqlite_path) +
-                " synchronous=" + config.sqlite_synchronous,
-            true, config.sqlite_busy_timeout_ms};
-  }
-  return {&soci::postgresql, libpq_url(config.backend), false};
-}
-
-void open_session(soci::session& s, const Connection& c) {
-  s.open(*c.factory, c.parameters);
-  if (c.sqlite) {
-    // The busy timeout first, as optimist sets it: switching to WAL needs a lock that another
-    // process may hold.
-    optimist::sqlite::pragma(s, "PRAGMA busy_timeout = " + std::to_string(c.busy_timeout_ms));
-    optimist::sqlite::pragma(s, "PRAGMA journal_mode=WAL");
-  } else {
-    // Keeps "relation already exists, skipping" off stderr, as optimist's own store does.
-    soci::statement quiet = (s.prepare << "SET client_min_messages = warning");
-    quiet.execute(true);
-  }
-}
 
 /// Lock contention the caller should retry: SQLite busy; PostgreSQL serialization failure,
 /// deadlock or lock not available.
@@ -106,7 +40,7 @@ bool is_transient(const soci::soci_error& e) {
 
 class RawWorker final : public Worker {
  public:
-  RawWorker(const Connection& c, int max_attempts, int index)
+  RawWorker(const SqlConnection& c, int max_attempts, int index)
       : max_attempts_(max_attempts), rng_(static_cast<unsigned>(index) * 7919U + 17U) {
     open_session(session_, c);
     // The whole record, as optimist's get reads it: the ratio then measures the framework's
@@ -180,7 +114,7 @@ class RawWorker final : public Worker {
 
 class RawTarget final : public Target {
  public:
-  RawTarget(Connection c, int max_attempts) : c_(std::move(c)), max_attempts_(max_attempts) {
+  RawTarget(SqlConnection c, int max_attempts) : c_(std::move(c)), max_attempts_(max_attempts) {
     open_session(admin_, c_);
     admin_ << table_sql;
   }
@@ -188,7 +122,7 @@ class RawTarget final : public Target {
   std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) override {
     try {
       soci::transaction tx(admin_);
-      admin_ << "DELETE FROM bench_raw_counters";  // left by a run that failed
+      empty_table(admin_, c_, "bench_raw_counters");  // rows left by a run that failed, too
       std::int64_t id = 0;
       std::string name;
       soci::statement insert =
@@ -257,7 +191,7 @@ class RawTarget final : public Target {
   }
 
  private:
-  Connection c_;
+  SqlConnection c_;
   int max_attempts_;
   soci::session admin_;
 };
@@ -266,7 +200,7 @@ class RawTarget final : public Target {
 
 std::unique_ptr<Target> open_raw_target(const Config& config, std::string& error) {
   try {
-    return std::make_unique<RawTarget>(connection_of(config), config.max_attempts);
+    return std::make_unique<RawTarget>(sql_connection(config), config.max_attempts);
   } catch (const soci::soci_error& e) {
     error = "cannot open " + config.backend + ": " + e.get_error_message();
     return nullptr;

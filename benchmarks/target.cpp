@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "resources/counter.hpp"
+#include "sql_session.hpp"
 
 namespace bench {
 
@@ -146,8 +147,11 @@ class OptimistWorker final : public Worker {
 
 class OptimistTarget final : public Target {
  public:
-  OptimistTarget(Strategy strategy, optimist::Resource<Counter> counters, int max_attempts)
-      : strategy_(strategy), counters_(std::move(counters)), max_attempts_(max_attempts) {
+  OptimistTarget(const Config& config, Strategy strategy, optimist::Resource<Counter> counters)
+      : config_(config),
+        strategy_(strategy),
+        counters_(std::move(counters)),
+        max_attempts_(config.max_attempts) {
     const auto& columns = counters_.table().columns;
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (columns[i].name == "value") value_column_ = i;
@@ -155,15 +159,32 @@ class OptimistTarget final : public Target {
   }
 
   std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) override {
+    // On PostgreSQL the run starts on a new, empty table file, as raw's does (see
+    // empty_table): not on pages whose fill an earlier run left.
+    if (config_.backend_kind == BackendKind::postgresql &&
+        !empty_table(config_, counters_.table().name, error)) {
+      return {};
+    }
+    // In one transaction, as raw creates its counters.
+    auto tx = counters_.store()->begin();
+    if (!tx) {
+      error = fmt::format("cannot create counters: {}", tx.error().message());
+      return {};
+    }
+    const auto in_tx = counters_.in(*tx.value());
     std::vector<std::int64_t> keys;
     keys.reserve(static_cast<std::size_t>(records));
     for (std::int64_t i = 0; i < records; ++i) {
-      auto c = counters_.create(set<&Counter::name>(counter_name(i)));
+      auto c = in_tx.create(set<&Counter::name>(counter_name(i)));
       if (!c) {
         error = fmt::format("cannot create counters: {}", c.error().message());
         return {};
       }
       keys.push_back(c.value().id);
+    }
+    if (auto committed = tx.value()->commit(); !committed) {
+      error = fmt::format("cannot create counters: {}", committed.error().message());
+      return {};
     }
     return keys;
   }
@@ -202,6 +223,7 @@ class OptimistTarget final : public Target {
   }
 
  private:
+  Config config_;
   Strategy strategy_;
   optimist::Resource<Counter> counters_;
   int max_attempts_;
@@ -243,8 +265,7 @@ std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std
                         counters.error().message());
     return nullptr;
   }
-  return std::make_unique<OptimistTarget>(strategy, std::move(counters).value(),
-                                          config.max_attempts);
+  return std::make_unique<OptimistTarget>(config, strategy, std::move(counters).value());
 }
 
 }  // namespace bench

@@ -3,6 +3,7 @@
 // runs on every backend checking the lost-update invariant and how the counts add up.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -253,6 +255,39 @@ TEST_F(BenchCli, EveryRunRemovesTheCountersItCreated) {
     int rows = -1;
     s << "SELECT count(*) FROM " + table, soci::into(rows);
     EXPECT_EQ(rows, 0) << table;
+  }
+}
+
+TEST_F(BenchCli, EveryRunOnPostgresStartsOnANewEmptyTableFile) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  const std::string backend = optimist::testing::fresh_postgres_url(url);
+  const auto at = backend.find("search_path%3D") + std::string("search_path%3D").size();
+  const std::string schema = backend.substr(at, backend.find_first_of("%&", at) - at);
+  // The file behind each table: TRUNCATE gives a table a new one, DELETE keeps it.
+  const auto files = [&] {
+    soci::session s(soci::postgresql, std::getenv("OPTIMIST_TEST_POSTGRES_CONNINFO"));
+    std::map<std::string, long long> out;
+    for (const std::string table : {"counters", "bench_raw_counters"}) {
+      long long file = 0;
+      s << "SELECT c.relfilenode FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = :schema AND c.relname = :table",
+          soci::use(schema), soci::use(table), soci::into(file);
+      out[table] = file;
+    }
+    return out;
+  };
+  const std::vector<std::string> args{"--backend", backend, "--strategy", "retry,raw",
+                                      "--records", "5",     "--workers",  "2",
+                                      "--ops",     "20"};
+  const Ran first = run(args);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const auto before = files();
+  const Ran second = run(args);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  const auto after = files();
+  for (const auto& [table, file] : before) {
+    EXPECT_NE(file, 0) << table;
+    EXPECT_NE(after.at(table), file) << table;
   }
 }
 
