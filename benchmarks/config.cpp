@@ -234,6 +234,13 @@ Parsed parse_command_line(int argc, char** argv) {
                  "and each strategy's commits/s relative to raw, per round")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
+  auto* interleave =
+      app.add_option("--interleave", config.interleave_ms,
+                     "run the strategies of each run together, taking turns of MS "
+                     "milliseconds, and compare them turn by turn (needs --duration and "
+                     "--processes 1)")
+          ->check(CLI::Range(1.0, 60'000.0));
+  interleave->excludes(ops_opt);
   app.add_option("--json", config.json_file, "write one JSON record per run to FILE");
   app.add_option("--csv", config.csv_file, "write one CSV row per run to FILE");
   app.add_option("--plot", config.plot_file,
@@ -275,6 +282,9 @@ Parsed parse_command_line(int argc, char** argv) {
         "--processes above 1 needs a database file or server (sqlite:PATH or "
         "postgresql://): " +
         backend + " lives in one process");
+  }
+  if (interleave->count() > 0 && config.processes > 1) {
+    return fail("--interleave needs --processes 1: the turns are taken by threads of one process");
   }
   if (!config.plot_file.empty() && !config.plot_file.ends_with(".svg") &&
       !config.plot_file.ends_with(".png")) {

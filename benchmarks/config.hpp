@@ -58,6 +58,9 @@ struct Config {
   /// Rounds of the whole plan, one after another, so that every strategy meets the same
   /// machine noise; reports keep each run's median round (see report.hpp, print_ratios).
   int repeat = 1;
+  /// Above 0: the strategies of each run work together in one process, taking turns of
+  /// this many milliseconds, so that they meet the same moments of the machine's noise.
+  double interleave_ms = 0;
   bool progress = true;
 
   // Hidden: set when this process is a worker of a --processes run.

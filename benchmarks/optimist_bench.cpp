@@ -122,9 +122,32 @@ int run(int argc, char** argv) {
   }
 
   const auto runs = plan(config);
-  Progress progress(config.progress, runs.size() * static_cast<std::size_t>(config.repeat));
+  const std::size_t per_point = config.strategies.size();  // runs of one swept value
+  const bool interleaved = config.interleave_ms > 0;
+  Progress progress(config.progress, (interleaved ? runs.size() / per_point : runs.size()) *
+                                         static_cast<std::size_t>(config.repeat));
   Rounds rounds(static_cast<std::size_t>(config.repeat));
-  for (std::size_t k = 0; k < rounds.size(); ++k) {
+  for (std::size_t k = 0; k < rounds.size() && interleaved; ++k) {
+    rounds[k].resize(runs.size());
+    // The strategies of each swept value run together, taking turns.
+    for (std::size_t j = 0; j < runs.size(); j += per_point) {
+      progress.begin_run((k * runs.size() + j) / per_point);
+      int exit_code = 0;
+      auto results = run_interleaved(runs[j].first, config.strategies, progress, exit_code);
+      std::move(results.begin(), results.end(), rounds[k].begin() + static_cast<std::ptrdiff_t>(j));
+      if (exit_code == 2) {
+        progress.finish();
+        for (std::size_t i = j; i < j + per_point; ++i) {
+          if (!rounds[k][i].first_error.empty()) {
+            std::cerr << "optimist-bench: error: " << one_line(rounds[k][i].first_error) << '\n';
+            break;
+          }
+        }
+        return 2;
+      }
+    }
+  }
+  for (std::size_t k = 0; k < rounds.size() && !interleaved; ++k) {
     rounds[k].resize(runs.size());
     for (std::size_t j = 0; j < runs.size(); ++j) {
       // Every other round runs the plan backwards, so that no strategy always runs first

@@ -119,10 +119,19 @@ class RawTarget final : public Target {
     admin_ << table_sql;
   }
 
+  bool reset(std::string& error) override {
+    try {
+      empty_table(admin_, c_, "bench_raw_counters");
+      return true;
+    } catch (const soci::soci_error& e) {
+      error = std::string("raw: cannot empty the counters' table: ") + e.get_error_message();
+      return false;
+    }
+  }
+
   std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) override {
     try {
       soci::transaction tx(admin_);
-      empty_table(admin_, c_, "bench_raw_counters");  // rows left by a run that failed, too
       std::int64_t id = 0;
       std::string name;
       soci::statement insert =

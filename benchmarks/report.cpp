@@ -114,23 +114,35 @@ void print_ratios(std::FILE* out, const Rounds& rounds) {
     });
     if (raw == plan.end()) continue;
     const auto j = static_cast<std::size_t>(raw - plan.begin());
+    // Interleaved runs are compared turn by turn (turn k of each in each round), others
+    // round by round.
+    const bool by_turn = !plan[i].turn_rates.empty();
     std::vector<double> ratios;
     for (const auto& round : rounds) {
-      const double base = round[j].commits_per_s();
-      if (base > 0) ratios.push_back(round[i].commits_per_s() / base);
+      if (by_turn) {
+        const auto& mine = round[i].turn_rates;
+        const auto& base = round[j].turn_rates;
+        for (std::size_t t = 0; t < mine.size() && t < base.size(); ++t) {
+          if (base[t] > 0) ratios.push_back(mine[t] / base[t]);
+        }
+      } else if (const double base = round[j].commits_per_s(); base > 0) {
+        ratios.push_back(round[i].commits_per_s() / base);
+      }
     }
     if (ratios.empty()) continue;
+    const std::size_t count = ratios.size();
     const MedianSummary m = summarize(std::move(ratios));
+    const char* unit = by_turn ? "turn" : "round";
     if (!header) {
       fmt::print(out,
-                 "\ncommits/s relative to raw, per round, over {} rounds: median "
-                 "[95% confidence interval of the median] (lowest-highest)\n",
-                 rounds.size());
+                 "\ncommits/s relative to raw, per {0}, over {1} {0}s: median [95% confidence "
+                 "interval of the median] (lowest-highest)\n",
+                 unit, count);
       header = true;
     }
     const std::string interval =
         m.interval ? fmt::format("[{:.3f}-{:.3f}]", m.interval->first, m.interval->second)
-                   : std::string("[needs 6 rounds]");
+                   : fmt::format("[needs 6 {}s]", unit);
     fmt::print(out,
                "{:<12} records={} workers={} procs={} think_us={}: {:.3f}x {} ({:.3f}-{:.3f})\n",
                to_string(plan[i].strategy), plan[i].records, plan[i].workers, plan[i].processes,

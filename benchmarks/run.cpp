@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -37,6 +38,78 @@ double now_s() {
   return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
 }
 
+/// One worker thread's counts.
+struct Totals {
+  std::uint64_t attempts = 0, commits = 0, conflicts = 0, gave_up = 0, errors = 0;
+  std::int64_t window_ns = 0;
+  Histogram latency;
+  std::vector<std::int64_t> row_commits;
+  std::string first_error;
+  Clock::time_point finished;
+};
+
+/// A warm-up operation on `keys[row]`: its commit counts in the lost-update check only.
+/// False when it failed (the error is in `t`).
+bool warm_up_once(Worker& worker, const std::vector<std::int64_t>& keys, std::size_t row,
+                  std::int64_t think_us, Totals& t) {
+  const OpOutcome o = worker.increment(keys[row], think_us);
+  if (!o.error.empty()) {
+    ++t.errors;
+    t.first_error = o.error;
+    return false;
+  }
+  if (o.committed) ++t.row_commits[row];
+  return true;
+}
+
+/// A measured operation on `keys[row]`, counted in `t`. False when it failed (the error is
+/// in `t`; the failed attempt counts neither as a commit nor as a conflict).
+bool measure_once(Worker& worker, const std::vector<std::int64_t>& keys, std::size_t row,
+                  std::int64_t think_us, Totals& t) {
+  const auto begin = Clock::now();
+  const OpOutcome o = worker.increment(keys[row], think_us);
+  t.latency.record(
+      static_cast<std::uint64_t>((Clock::now() - begin) / std::chrono::nanoseconds(1)));
+  t.attempts += static_cast<std::uint64_t>(o.attempts);
+  t.window_ns += o.window_ns;
+  if (!o.error.empty()) {
+    t.attempts -= 1;
+    ++t.errors;
+    t.first_error = o.error;
+    return false;
+  }
+  if (o.committed) {
+    ++t.commits;
+    ++t.row_commits[row];
+    t.conflicts += static_cast<std::uint64_t>(o.attempts - 1);
+  } else {
+    ++t.gave_up;
+    t.conflicts += static_cast<std::uint64_t>(o.attempts);
+  }
+  return true;
+}
+
+/// Adds the counts of every worker in `totals` to `out` (all but the elapsed time).
+void add_totals(const std::vector<Totals>& totals, std::size_t rows, RunResult& out) {
+  out.row_commits.assign(rows, 0);
+  for (const Totals& t : totals) {
+    out.attempts += t.attempts;
+    out.commits += t.commits;
+    out.conflicts += t.conflicts;
+    out.gave_up += t.gave_up;
+    out.errors += t.errors;
+    out.window_ns += t.window_ns;
+    out.latency.merge(t.latency);
+    for (std::size_t r = 0; r < rows; ++r) out.row_commits[r] += t.row_commits[r];
+    if (out.first_error.empty()) out.first_error = t.first_error;
+  }
+}
+
+/// The seed of worker `index`'s row picker in a run seeded `seed`.
+std::uint64_t worker_seed(std::uint64_t seed, int index) {
+  return seed + static_cast<std::uint64_t>(index) * 0x9e3779b97f4a7c15ULL;
+}
+
 /// Runs the workers of this process on `keys` and adds their counts to `out`.
 /// Returns false with `error` set when a worker cannot be started.
 bool run_threads(const Config& config, Target& target, const std::vector<std::int64_t>& keys,
@@ -51,14 +124,6 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
     workers.push_back(std::move(w));
   }
 
-  struct Totals {
-    std::uint64_t attempts = 0, commits = 0, conflicts = 0, gave_up = 0, errors = 0;
-    std::int64_t window_ns = 0;
-    Histogram latency;
-    std::vector<std::int64_t> row_commits;
-    std::string first_error;
-    Clock::time_point finished;
-  };
   std::vector<Totals> totals(static_cast<std::size_t>(n));
   std::latch start(n + 1);
   std::atomic<bool> measuring{false};
@@ -72,48 +137,18 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
     threads.emplace_back([&, i] {
       Totals& t = totals[static_cast<std::size_t>(i)];
       t.row_commits.assign(keys.size(), 0);
-      RowPicker picker(probabilities, seed + static_cast<std::uint64_t>(i) * 0x9e3779b97f4a7c15ULL);
+      RowPicker picker(probabilities, worker_seed(seed, i));
       Worker& worker = *workers[static_cast<std::size_t>(i)];
       const std::int64_t quota = total_ops / n + (i < total_ops % n ? 1 : 0);
       start.arrive_and_wait();
-      // The warm-up: its commits go into the lost-update check only.
       bool failed = false;
       while (!failed && !measuring.load(std::memory_order_relaxed)) {
-        const std::size_t row = picker.next();
-        const OpOutcome o = worker.increment(keys[row], config.think_us);
-        if (!o.error.empty()) {
-          ++t.errors;
-          t.first_error = o.error;
-          failed = true;
-        } else if (o.committed) {
-          ++t.row_commits[row];
-        }
+        failed = !warm_up_once(worker, keys, picker.next(), config.think_us, t);
       }
       std::int64_t ops = 0;
       while (!failed && (config.ops ? ops < quota : !stop.load(std::memory_order_relaxed))) {
-        const std::size_t row = picker.next();
-        const auto begin = Clock::now();
-        const OpOutcome o = worker.increment(keys[row], config.think_us);
-        t.latency.record(
-            static_cast<std::uint64_t>((Clock::now() - begin) / std::chrono::nanoseconds(1)));
+        failed = !measure_once(worker, keys, picker.next(), config.think_us, t);
         ++ops;
-        t.attempts += static_cast<std::uint64_t>(o.attempts);
-        t.window_ns += o.window_ns;
-        if (!o.error.empty()) {
-          // The failed attempt counts neither as a commit nor as a conflict.
-          t.attempts -= 1;
-          ++t.errors;
-          t.first_error = o.error;
-          break;
-        }
-        if (o.committed) {
-          ++t.commits;
-          ++t.row_commits[row];
-          t.conflicts += static_cast<std::uint64_t>(o.attempts - 1);
-        } else {
-          ++t.gave_up;
-          t.conflicts += static_cast<std::uint64_t>(o.attempts);
-        }
         if ((ops & 63) == 0) done.fetch_add(64, std::memory_order_relaxed);
       }
       t.finished = Clock::now();
@@ -144,20 +179,9 @@ bool run_threads(const Config& config, Target& target, const std::vector<std::in
   threads.clear();  // joins
   workers.clear();
 
-  out.row_commits.assign(keys.size(), 0);
+  add_totals(totals, keys.size(), out);
   Clock::time_point last = started;
-  for (const Totals& t : totals) {
-    out.attempts += t.attempts;
-    out.commits += t.commits;
-    out.conflicts += t.conflicts;
-    out.gave_up += t.gave_up;
-    out.errors += t.errors;
-    out.window_ns += t.window_ns;
-    out.latency.merge(t.latency);
-    for (std::size_t r = 0; r < keys.size(); ++r) out.row_commits[r] += t.row_commits[r];
-    if (out.first_error.empty()) out.first_error = t.first_error;
-    last = std::max(last, t.finished);
-  }
+  for (const Totals& t : totals) last = std::max(last, t.finished);
   out.elapsed_s = std::chrono::duration<double>(last - started).count();
   return true;
 }
@@ -344,8 +368,10 @@ void Progress::finish() {
   drawn_ = false;
 }
 
-RunResult run_once(const Config& config, Strategy strategy, Progress& progress, int& exit_code,
-                   const char* self) {
+namespace {
+
+/// A result for `strategy` with the settings of `config` and no counts yet.
+RunResult new_result(const Config& config, Strategy strategy) {
   RunResult out;
   out.backend = config.backend;
   out.strategy = strategy;
@@ -354,65 +380,228 @@ RunResult run_once(const Config& config, Strategy strategy, Progress& progress, 
   out.processes = config.processes;
   out.skew = config.skew.text;
   out.think_us = config.think_us;
+  return out;
+}
 
+/// Marks `out` failed with `error`, the exit code `code` in `exit_code`.
+void fail_run(RunResult& out, std::string error, int code, int& exit_code) {
+  exit_code = code;
+  out.first_error = std::move(error);
+  if (code == 1) ++out.errors;
+}
+
+/// Opens `out.strategy`'s target: null when the strategy is skipped on this backend (`out`
+/// says why) or the backend cannot be opened (exit code 2).
+std::unique_ptr<Target> open_for_run(const Config& config, RunResult& out, int& exit_code) {
   std::string error;
   bool skipped = false;
-  auto target = open_target(config, strategy, error, skipped);
+  auto target = open_target(config, out.strategy, error, skipped);
   if (!target) {
     if (skipped) {
       out.skipped = true;
       out.note = error;
     } else {
-      exit_code = 2;
-      out.first_error = error;
+      fail_run(out, error, 2, exit_code);
     }
-    return out;
   }
-  const auto keys = target->create_counters(config.records, error);
-  if (keys.empty()) {
-    exit_code = 2;
-    out.first_error = error;
-    return out;
-  }
-  const bool ran = config.processes > 1
-                       ? run_processes(config, strategy, keys, self, progress, out, error)
-                       : run_threads(config, *target, keys, 0x5eed, &progress, out, error);
-  if (!ran) {
-    exit_code = 1;
-    out.first_error = error;
-    ++out.errors;
-    return out;
-  }
+  return target;
+}
 
-  // The lost-update check: each counter must hold exactly the increments reported as
-  // committed, and its version must have moved once per commit.
-  const auto states = target->read_back(keys, error);
-  if (states.size() != keys.size()) {
-    exit_code = 1;
-    out.first_error = error;
-    ++out.errors;
-    return out;
-  }
+/// After the workers of a run have stopped: the lost-update check (each counter must hold
+/// exactly the increments reported as committed, and its version must have moved once per
+/// commit), removing the counters, and the predicted conflict rate.
+void finish_run(const Config& config, Target& target, const std::vector<std::int64_t>& keys,
+                RunResult& out, int& exit_code) {
+  std::string error;
+  const auto states = target.read_back(keys, error);
+  if (states.size() != keys.size()) return fail_run(out, error, 1, exit_code);
   for (std::size_t r = 0; r < keys.size(); ++r) {
     const std::int64_t by_value = std::llabs(out.row_commits[r] - states[r].value);
     const std::int64_t by_version = std::llabs(out.row_commits[r] - (states[r].version - 1));
     out.lost_updates += std::max(by_value, by_version);
   }
-  if (!target->remove_counters(keys, states, error)) {
-    exit_code = 1;
-    out.first_error = error;
-    ++out.errors;
-    return out;
-  }
+  if (!target.remove_counters(keys, states, error)) return fail_run(out, error, 1, exit_code);
 
-  if (strategy != Strategy::pessimistic && strategy != Strategy::atomic && out.attempts > 0) {
+  if (out.strategy != Strategy::pessimistic && out.strategy != Strategy::atomic &&
+      out.attempts > 0) {
     const double all_workers = static_cast<double>(config.workers) * config.processes;
     out.predicted_conflict_rate = predicted_conflict_rate(
         pick_probabilities(config.skew, config.records), all_workers - 1,
         out.elapsed_s > 0 ? static_cast<double>(out.commits) / out.elapsed_s / all_workers : 0,
         static_cast<double>(out.window_ns) / static_cast<double>(out.attempts) / 1e9);
   }
+}
+
+}  // namespace
+
+RunResult run_once(const Config& config, Strategy strategy, Progress& progress, int& exit_code,
+                   const char* self) {
+  RunResult out = new_result(config, strategy);
+  auto target = open_for_run(config, out, exit_code);
+  if (!target) return out;
+  std::string error;
+  if (!target->reset(error)) {
+    fail_run(out, error, 2, exit_code);
+    return out;
+  }
+  const auto keys = target->create_counters(config.records, error);
+  if (keys.empty()) {
+    fail_run(out, error, 2, exit_code);
+    return out;
+  }
+  const bool ran = config.processes > 1
+                       ? run_processes(config, strategy, keys, self, progress, out, error)
+                       : run_threads(config, *target, keys, 0x5eed, &progress, out, error);
+  if (!ran) {
+    fail_run(out, error, 1, exit_code);
+    return out;
+  }
+  finish_run(config, *target, keys, out, exit_code);
   return out;
+}
+
+std::vector<RunResult> run_interleaved(const Config& config,
+                                       const std::vector<Strategy>& strategies, Progress& progress,
+                                       int& exit_code) {
+  // A lane: one strategy's target, counters and workers.
+  struct Lane {
+    std::unique_ptr<Target> target;
+    std::vector<std::int64_t> keys;
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<Totals> totals;
+    std::atomic<int> in_flight{0};  ///< workers inside an operation
+    std::atomic<bool> failed{false};
+  };
+  const std::size_t n = strategies.size();
+  std::vector<RunResult> results;
+  std::vector<Lane> lanes(n);
+  std::vector<std::size_t> active;  // the lanes not skipped
+  for (std::size_t s = 0; s < n; ++s) {
+    results.push_back(new_result(config, strategies[s]));
+    lanes[s].target = open_for_run(config, results[s], exit_code);
+    if (exit_code != 0) return results;
+    if (lanes[s].target) active.push_back(s);
+  }
+  // Every table is reset before any counters are created: optimist's strategies share one.
+  std::string error;
+  for (const std::size_t s : active) {
+    if (!lanes[s].target->reset(error)) {
+      fail_run(results[s], error, 2, exit_code);
+      return results;
+    }
+  }
+  for (const std::size_t s : active) {
+    Lane& lane = lanes[s];
+    lane.keys = lane.target->create_counters(config.records, error);
+    if (lane.keys.empty()) {
+      fail_run(results[s], error, 2, exit_code);
+      return results;
+    }
+    for (int i = 0; i < config.workers; ++i) {
+      auto w = lane.target->worker(i, error);
+      if (!w) {
+        fail_run(results[s], error, 1, exit_code);
+        return results;
+      }
+      lane.workers.push_back(std::move(w));
+    }
+    lane.totals.resize(static_cast<std::size_t>(config.workers));
+    for (Totals& t : lane.totals) t.row_commits.assign(lane.keys.size(), 0);
+  }
+
+  // Whose turn it is: a lane's index, or one of these. A worker enters an operation only
+  // after counting itself in its lane's in_flight and then still seeing its lane's turn, so
+  // once the turn has moved on and in_flight is 0, the lane stays idle and its totals can be
+  // read.
+  constexpr int nobody = -1;
+  constexpr int stop = -2;
+  std::atomic<int> turn{nobody};
+  std::atomic<bool> measuring{false};  // changed only while every lane is idle
+  const auto probabilities = pick_probabilities(config.skew, config.records);
+  std::vector<std::jthread> threads;
+  for (const std::size_t s : active) {
+    for (int i = 0; i < config.workers; ++i) {
+      threads.emplace_back([&, s, i] {
+        Lane& lane = lanes[s];
+        Totals& t = lane.totals[static_cast<std::size_t>(i)];
+        Worker& worker = *lane.workers[static_cast<std::size_t>(i)];
+        RowPicker picker(probabilities, worker_seed(0x5eed, i));
+        const int mine = static_cast<int>(s);
+        while (true) {
+          const int now = turn.load();
+          if (now == stop) return;
+          if (now != mine || lane.failed.load()) {
+            turn.wait(now);
+            continue;
+          }
+          lane.in_flight.fetch_add(1);
+          if (turn.load() == mine) {
+            const std::size_t row = picker.next();
+            const bool ok = measuring.load()
+                                ? measure_once(worker, lane.keys, row, config.think_us, t)
+                                : warm_up_once(worker, lane.keys, row, config.think_us, t);
+            if (!ok) lane.failed = true;
+          }
+          if (lane.in_flight.fetch_sub(1) == 1) lane.in_flight.notify_all();
+        }
+      });
+    }
+  }
+
+  // One turn of lane `s`: its workers run for `seconds`, then finish the operations they
+  // are in. Returns the turn's length and the commits made in it.
+  const auto take_turn = [&](std::size_t s, double seconds) {
+    Lane& lane = lanes[s];
+    const auto commits = [&] {
+      std::uint64_t sum = 0;
+      for (const Totals& t : lane.totals) sum += t.commits;
+      return sum;
+    };
+    const std::uint64_t before = commits();
+    const auto begin = Clock::now();
+    turn = static_cast<int>(s);
+    turn.notify_all();
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    turn = nobody;
+    for (int v = lane.in_flight.load(); v != 0; v = lane.in_flight.load()) {
+      lane.in_flight.wait(v);
+    }
+    return std::pair{seconds_since(begin), commits() - before};
+  };
+  const auto any_failed = [&] {
+    return std::any_of(active.begin(), active.end(),
+                       [&](std::size_t s) { return lanes[s].failed.load(); });
+  };
+
+  for (const std::size_t s : active) (void)take_turn(s, config.warmup_s);
+  measuring = true;
+  const double slice = config.interleave_ms / 1000.0;
+  for (std::size_t cycle = 0; !active.empty() && !any_failed(); ++cycle) {
+    double least = config.duration_s;
+    for (const std::size_t s : active) least = std::min(least, results[s].elapsed_s);
+    progress.update(least / config.duration_s);
+    if (least >= config.duration_s) break;
+    for (std::size_t k = 0; k < active.size(); ++k) {
+      const std::size_t s = cycle % 2 == 0 ? active[k] : active[active.size() - 1 - k];
+      const auto [took, commits] = take_turn(s, slice);
+      results[s].elapsed_s += took;
+      results[s].turn_rates.push_back(took > 0 ? static_cast<double>(commits) / took : 0);
+    }
+  }
+  turn = stop;
+  turn.notify_all();
+  threads.clear();  // joins
+
+  for (const std::size_t s : active) {
+    Lane& lane = lanes[s];
+    lane.workers.clear();
+    const double elapsed = results[s].elapsed_s;
+    add_totals(lane.totals, lane.keys.size(), results[s]);
+    results[s].elapsed_s = elapsed;
+    if (results[s].errors > 0) exit_code = 1;
+    finish_run(config, *lane.target, lane.keys, results[s], exit_code);
+  }
+  return results;
 }
 
 int run_child(const Config& config) {

@@ -43,6 +43,9 @@ struct RunResult {
   std::int64_t lost_updates = 0;
   double predicted_conflict_rate = 0;
   std::string first_error;
+  /// With --interleave: commits/s in each measured turn, in order. The strategies of a run
+  /// take their turns in cycles, so turn k of one and turn k of another are neighbours.
+  std::vector<double> turn_rates;
 
   [[nodiscard]] double conflict_rate() const {
     return attempts ? static_cast<double>(conflicts) / static_cast<double>(attempts) : 0;
@@ -73,6 +76,15 @@ class Progress {
 /// run of a sweep). `exit_code` becomes 2 when the backend cannot be opened.
 RunResult run_once(const Config& config, Strategy strategy, Progress& progress, int& exit_code,
                    const char* self);
+
+/// Runs every strategy of `strategies` with the settings of `config` in one process, taking
+/// turns of config.interleave_ms (see Config::interleave_ms): every strategy first warms up
+/// for a turn of config.warmup_s, then the strategies take measured turns in cycles, every
+/// other cycle in reverse order, until each has had config.duration_s. Returns one result per
+/// strategy, in order; `exit_code` becomes 2 when the backend cannot be opened.
+std::vector<RunResult> run_interleaved(const Config& config,
+                                       const std::vector<Strategy>& strategies, Progress& progress,
+                                       int& exit_code);
 
 /// The body of a --child process: runs its workers on the given keys and prints one JSON
 /// line on stdout. Returns the process exit code.

@@ -158,13 +158,15 @@ class OptimistTarget final : public Target {
     }
   }
 
+  // On PostgreSQL a new, empty table file, as raw's (see empty_table). Elsewhere the rows
+  // are left alone: every run destroys its counters, and on sqlite::memory: no other session
+  // could reach them.
+  bool reset(std::string& error) override {
+    return config_.backend_kind != BackendKind::postgresql ||
+           empty_table(config_, counters_.table().name, error);
+  }
+
   std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) override {
-    // On PostgreSQL the run starts on a new, empty table file, as raw's does (see
-    // empty_table): not on pages whose fill an earlier run left.
-    if (config_.backend_kind == BackendKind::postgresql &&
-        !empty_table(config_, counters_.table().name, error)) {
-      return {};
-    }
     // In one transaction, as raw creates its counters.
     auto tx = counters_.store()->begin();
     if (!tx) {

@@ -48,6 +48,11 @@ struct CounterState {
 class Target {
  public:
   virtual ~Target() = default;
+  /// Empties the target's table before counters are created: rows a failed run left go,
+  /// and on PostgreSQL the table gets a new, empty file (see empty_table in sql_session.hpp).
+  /// Targets of optimist's strategies share one table, so every target of a run is reset
+  /// before any creates its counters. False with `error` set on failure.
+  virtual bool reset(std::string& error) = 0;
   /// Creates `records` new counters (value 0, version 1) and returns their keys.
   /// On failure returns no keys and sets `error`.
   virtual std::vector<std::int64_t> create_counters(std::int64_t records, std::string& error) = 0;

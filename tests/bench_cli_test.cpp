@@ -134,6 +134,9 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--backend", "sqlite:/tmp/100%.db"},
         std::vector<std::string>{"--plot", "out.pdf"}, std::vector<std::string>{"--repeat", "0"},
         std::vector<std::string>{"--warmup", "-1"}, std::vector<std::string>{"--warmup", "soon"},
+        std::vector<std::string>{"--interleave", "0"},
+        std::vector<std::string>{"--interleave", "100", "--ops", "10"},
+        std::vector<std::string>{"--interleave", "100", "--processes", "2"},
         std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
@@ -447,6 +450,43 @@ TEST_P(BenchRun, LosesNoUpdateAndTheCountsAddUp) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BenchRun, ::testing::ValuesIn(backends()),
+                         [](const auto& info) { return info.param.name; });
+
+class InterleavedRun : public BenchRun {};
+
+TEST_P(InterleavedRun, TakesTurnsLosesNoUpdateAndTheCountsAddUp) {
+  const auto json = dir / "r.json";
+  std::vector<std::string> args = GetParam().args;
+  if (GetParam().postgres) {
+    OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+    args = {"--backend", optimist::testing::fresh_postgres_url(url)};
+  }
+  // Two rounds of every strategy taking turns of 20 ms for 0.3 s each, on three records:
+  // conflicts happen, and optimist's strategies share one table.
+  args.insert(args.end(), {"--strategy", GetParam().strategies, "--records", "3", "--workers", "3",
+                           "--duration", "0.3", "--warmup", "0.05", "--interleave", "20",
+                           "--repeat", "2", "--json", json.string()});
+  const Ran r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), static_cast<std::size_t>(std::count(GetParam().strategies.begin(),
+                                                                GetParam().strategies.end(), ',')) +
+                                1);
+  for (const auto& rec : records) {
+    SCOPED_TRACE(rec.dump());
+    EXPECT_EQ(rec["lost_updates"], 0);
+    EXPECT_GT(rec["commits"].get<std::int64_t>(), 0);
+    EXPECT_EQ(rec["attempts"].get<std::int64_t>(),
+              rec["commits"].get<std::int64_t>() + rec["conflicts"].get<std::int64_t>());
+  }
+  // Compared with raw turn by turn: 0.3 s in turns of 20 ms is at least 15 turns a round.
+  if (GetParam().strategies.find("raw") != std::string::npos) {
+    EXPECT_THAT(r.out, ContainsRegex("relative to raw, per turn, over [0-9]{2,} turns"));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, InterleavedRun,
+                         ::testing::Values(backends()[0], backends()[1], backends()[3]),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace
