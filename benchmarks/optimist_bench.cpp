@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -122,43 +123,33 @@ int run(int argc, char** argv) {
   }
 
   const auto runs = plan(config);
-  const std::size_t per_point = config.strategies.size();  // runs of one swept value
+  // A step is one run, or with --interleave the runs of one swept value, taking turns.
   const bool interleaved = config.interleave_ms > 0;
-  Progress progress(config.progress, (interleaved ? runs.size() / per_point : runs.size()) *
-                                         static_cast<std::size_t>(config.repeat));
+  const std::size_t step = interleaved ? config.strategies.size() : 1;
+  const std::size_t steps = runs.size() / step;
+  Progress progress(config.progress, steps * static_cast<std::size_t>(config.repeat));
   Rounds rounds(static_cast<std::size_t>(config.repeat));
-  for (std::size_t k = 0; k < rounds.size() && interleaved; ++k) {
+  for (std::size_t k = 0; k < rounds.size(); ++k) {
     rounds[k].resize(runs.size());
-    // The strategies of each swept value run together, taking turns.
-    for (std::size_t j = 0; j < runs.size(); j += per_point) {
-      progress.begin_run((k * runs.size() + j) / per_point);
-      int exit_code = 0;
-      auto results = run_interleaved(runs[j].first, config.strategies, progress, exit_code);
-      std::move(results.begin(), results.end(), rounds[k].begin() + static_cast<std::ptrdiff_t>(j));
-      if (exit_code == 2) {
-        progress.finish();
-        for (std::size_t i = j; i < j + per_point; ++i) {
-          if (!rounds[k][i].first_error.empty()) {
-            std::cerr << "optimist-bench: error: " << one_line(rounds[k][i].first_error) << '\n';
-            break;
-          }
-        }
-        return 2;
-      }
-    }
-  }
-  for (std::size_t k = 0; k < rounds.size() && !interleaved; ++k) {
-    rounds[k].resize(runs.size());
-    for (std::size_t j = 0; j < runs.size(); ++j) {
+    for (std::size_t j = 0; j < steps; ++j) {
       // Every other round runs the plan backwards, so that no strategy always runs first
       // (right after connecting) or always right after another's writes.
-      const std::size_t i = k % 2 == 0 ? j : runs.size() - 1 - j;
-      progress.begin_run(k * runs.size() + j);
+      const std::size_t first = (k % 2 == 0 ? j : steps - 1 - j) * step;
+      const auto out = rounds[k].begin() + static_cast<std::ptrdiff_t>(first);
+      progress.begin_run(k * steps + j);
       int exit_code = 0;
-      rounds[k][i] = run_once(runs[i].first, runs[i].second, progress, exit_code, argv[0]);
+      if (interleaved) {
+        auto results = run_interleaved(runs[first].first, config.strategies, progress, exit_code);
+        std::move(results.begin(), results.end(), out);
+      } else {
+        *out = run_once(runs[first].first, runs[first].second, progress, exit_code, argv[0]);
+      }
       if (exit_code == 2) {
         progress.finish();
-        std::cerr << "optimist-bench: error: " << one_line(rounds[k][i].first_error) << '\n';
+        // The run that could not open its backend (with --interleave, one of the step's).
+        const auto failed = std::find_if(out, out + static_cast<std::ptrdiff_t>(step - 1),
+                                         [](const RunResult& r) { return !r.first_error.empty(); });
+        std::cerr << "optimist-bench: error: " << one_line(failed->first_error) << '\n';
         return 2;
       }
     }

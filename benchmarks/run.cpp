@@ -595,9 +595,7 @@ std::vector<RunResult> run_interleaved(const Config& config,
   for (const std::size_t s : active) {
     Lane& lane = lanes[s];
     lane.workers.clear();
-    const double elapsed = results[s].elapsed_s;
-    add_totals(lane.totals, lane.keys.size(), results[s]);
-    results[s].elapsed_s = elapsed;
+    add_totals(lane.totals, lane.keys.size(), results[s]);  // elapsed_s: the turns' lengths
     if (results[s].errors > 0) exit_code = 1;
     finish_run(config, *lane.target, lane.keys, results[s], exit_code);
   }

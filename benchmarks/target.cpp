@@ -148,10 +148,7 @@ class OptimistWorker final : public Worker {
 class OptimistTarget final : public Target {
  public:
   OptimistTarget(const Config& config, Strategy strategy, optimist::Resource<Counter> counters)
-      : config_(config),
-        strategy_(strategy),
-        counters_(std::move(counters)),
-        max_attempts_(config.max_attempts) {
+      : config_(config), strategy_(strategy), counters_(std::move(counters)) {
     const auto& columns = counters_.table().columns;
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (columns[i].name == "value") value_column_ = i;
@@ -192,7 +189,8 @@ class OptimistTarget final : public Target {
   }
 
   std::unique_ptr<Worker> worker(int /*index*/, std::string& /*error*/) override {
-    return std::make_unique<OptimistWorker>(strategy_, counters_, max_attempts_, value_column_);
+    return std::make_unique<OptimistWorker>(strategy_, counters_, config_.max_attempts,
+                                            value_column_);
   }
 
   std::vector<CounterState> read_back(const std::vector<std::int64_t>& keys,
@@ -228,7 +226,6 @@ class OptimistTarget final : public Target {
   Config config_;
   Strategy strategy_;
   optimist::Resource<Counter> counters_;
-  int max_attempts_;
   std::size_t value_column_ = 0;
 };
 
