@@ -197,6 +197,30 @@ nlohmann::json child_report(const RunResult& r) {
           {"first_error", r.first_error}};
 }
 
+/// Reads a child's report (child_report) into `t` and `elapsed_s`. False when the text is not
+/// such a report, or counts another number of rows than `rows`.
+bool read_child_report(const std::string& text, std::size_t rows, Totals& t, double& elapsed_s) {
+  const auto report = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!report.is_object()) return false;  // also a text that is not JSON
+  try {
+    t.attempts = report.at("attempts").get<std::uint64_t>();
+    t.commits = report.at("commits").get<std::uint64_t>();
+    t.conflicts = report.at("conflicts").get<std::uint64_t>();
+    t.gave_up = report.at("gave_up").get<std::uint64_t>();
+    t.errors = report.at("errors").get<std::uint64_t>();
+    t.window_ns = report.at("window_ns").get<std::int64_t>();
+    for (const auto& b : report.at("latency")) {
+      t.latency.add(b.at(0).get<std::size_t>(), b.at(1).get<std::uint64_t>());
+    }
+    t.row_commits = report.at("row_commits").get<std::vector<std::int64_t>>();
+    t.first_error = report.at("first_error").get<std::string>();
+    elapsed_s = report.at("elapsed_s").get<double>();
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+  return t.row_commits.size() == rows;
+}
+
 std::string self_path(const char* argv0) {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -307,34 +331,23 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
     }
   }
 
-  out.row_commits.assign(keys.size(), 0);
+  std::vector<Totals> totals(children.size());
   bool ok = true;
   for (std::size_t i = 0; i < children.size(); ++i) {
     const Child& c = children[i];
     close(c.fd);
     int status = 0;
     waitpid(c.pid, &status, 0);
-    nlohmann::json report = nlohmann::json::parse(texts[i], nullptr, /*allow_exceptions=*/false);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || report.is_discarded() ||
-        !report.is_object()) {
+    double elapsed_s = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        !read_child_report(texts[i], keys.size(), totals[i], elapsed_s)) {
       if (error.empty()) error = "a worker process failed (its stderr says why)";
       ok = false;
       continue;
     }
-    out.attempts += report["attempts"].get<std::uint64_t>();
-    out.commits += report["commits"].get<std::uint64_t>();
-    out.conflicts += report["conflicts"].get<std::uint64_t>();
-    out.gave_up += report["gave_up"].get<std::uint64_t>();
-    out.errors += report["errors"].get<std::uint64_t>();
-    out.window_ns += report["window_ns"].get<std::int64_t>();
-    out.elapsed_s = std::max(out.elapsed_s, report["elapsed_s"].get<double>());
-    for (const auto& b : report["latency"]) {
-      out.latency.add(b[0].get<std::size_t>(), b[1].get<std::uint64_t>());
-    }
-    const auto rows = report["row_commits"].get<std::vector<std::int64_t>>();
-    for (std::size_t r = 0; r < rows.size() && r < keys.size(); ++r) out.row_commits[r] += rows[r];
-    if (out.first_error.empty()) out.first_error = report["first_error"].get<std::string>();
+    out.elapsed_s = std::max(out.elapsed_s, elapsed_s);
   }
+  if (ok) add_totals(totals, keys.size(), out);
   return ok;
 }
 
