@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "resources/address.hpp"
+#include "sqlite/backend.hpp"  // optimist's pragma runner, for the raw SQLite sessions
 
 namespace {
 
@@ -42,16 +43,6 @@ struct Target {
   std::string raw_schema;
   bool wall_time = false;  // measure wall-clock time rather than this thread's CPU time
 };
-
-void run_statement(soci::session& s, const std::string& sql) {
-  std::string ignored;
-  soci::indicator ind = soci::i_ok;
-  soci::statement st = (s.prepare << sql, soci::into(ignored, ind));
-  if (st.execute(true)) {
-    while (st.fetch()) {
-    }
-  }
-}
 
 const char* const counties[] = {"Pinellas", "Miami-Dade"};
 
@@ -103,7 +94,7 @@ void raw_update(benchmark::State& state, const Target& target) {
     optimist::Resource<Address> addresses{store};
   }
   auto session = target.raw_session();
-  if (!target.raw_schema.empty()) run_statement(*session, target.raw_schema);
+  if (!target.raw_schema.empty()) *session << target.raw_schema;
   long long id = 0;
   {
     soci::statement insert =
@@ -202,7 +193,7 @@ int main(int argc, char** argv) {
                      [memory_name] {
                        auto s =
                            std::make_unique<soci::session>(soci::sqlite3, "dbname=" + memory_name);
-                       run_statement(*s, "PRAGMA busy_timeout = 5000");
+                       optimist::sqlite::pragma(*s, "PRAGMA busy_timeout = 5000");
                        return s;
                      },
                      R"(CREATE TABLE IF NOT EXISTS "addresses" )"
@@ -212,9 +203,9 @@ int main(int argc, char** argv) {
   targets.push_back({"sqlite_wal_file", "sqlite:" + file,
                      [file] {
                        auto s = std::make_unique<soci::session>(soci::sqlite3, "dbname=" + file);
-                       run_statement(*s, "PRAGMA busy_timeout = 5000");
-                       run_statement(*s, "PRAGMA journal_mode = WAL");
-                       run_statement(*s, "PRAGMA synchronous = NORMAL");
+                       optimist::sqlite::pragma(*s, "PRAGMA busy_timeout = 5000");
+                       optimist::sqlite::pragma(*s, "PRAGMA journal_mode = WAL");
+                       optimist::sqlite::pragma(*s, "PRAGMA synchronous = NORMAL");
                        return s;
                      },
                      ""});
