@@ -41,6 +41,7 @@ Storage storage_of(ColumnType t) {
 // text that Slot::set_integer writes with std::to_chars: the same digits on the wire, for a
 // few dozen instructions.
 void bind_use(soci::statement& st, Slot& s, ColumnType t, Dialect d) {
+  s.type = t;
   switch (storage_of(t)) {
     case Storage::integer:
       s.integer_as_text = d == Dialect::postgresql;
@@ -60,6 +61,7 @@ void bind_use(soci::statement& st, Slot& s, ColumnType t, Dialect d) {
 }
 
 void bind_into(soci::statement& st, Slot& s, ColumnType t) {
+  s.type = t;
   switch (storage_of(t)) {
     case Storage::integer:
       st.exchange(soci::into(s.integer, s.indicator));
@@ -73,8 +75,9 @@ void bind_into(soci::statement& st, Slot& s, ColumnType t) {
   }
 }
 
-// Puts `v` into `s` for a column of type `t`; false when the value does not fit the column.
-bool set_slot(Slot& s, ColumnType t, const Value& v) {
+// Puts `v` into `s`; false when the value does not fit the slot's column.
+bool set_slot(Slot& s, const Value& v) {
+  const ColumnType t = s.type;
   s.indicator = soci::i_ok;
   switch (v.index()) {
     case 0:
@@ -100,9 +103,9 @@ bool set_slot(Slot& s, ColumnType t, const Value& v) {
   return false;
 }
 
-Value read_slot(Slot& s, ColumnType t) {
+Value read_slot(Slot& s) {
   if (s.indicator == soci::i_null) return Value{};
-  switch (t) {
+  switch (s.type) {
     case ColumnType::integer:
       return Value{static_cast<std::int64_t>(s.integer)};
     case ColumnType::boolean:
@@ -115,10 +118,10 @@ Value read_slot(Slot& s, ColumnType t) {
   return Value{};
 }
 
-Row read_row(const Table& t, std::vector<Slot>& out) {
+Row read_row(std::vector<Slot>& out) {
   Row row;
   row.reserve(out.size());
-  for (std::size_t i = 0; i < out.size(); ++i) row.push_back(read_slot(out[i], t.columns[i].type));
+  for (Slot& s : out) row.push_back(read_slot(s));
   return row;
 }
 
@@ -266,26 +269,34 @@ auto SqlStore::guarded(Connection& c, F&& f) -> decltype(f()) {
 Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint64_t columns) {
   const Connection::Key key{&table, op, columns};
   auto& recent = c.recent;
-  if (recent[0].statement != nullptr && recent[0].key == key) {
-    c.running = key;
-    return *recent[0].statement;
+  if (recent[0].statement == nullptr || recent[0].key != key) {
+    if (recent[1].statement == nullptr || recent[1].key != key) {
+      return lookup_or_prepare(c, key);
+    }
+    std::swap(recent[0], recent[1]);  // used from now on: the most recent
   }
-  // Used from now on: the most recent.
+  c.running = key;
+  return *recent[0].statement;
+}
+
+Prepared& SqlStore::lookup_or_prepare(Connection& c, const Connection::Key& key) {
+  // Found or made, it becomes the most recent.
   auto use = [&](Prepared* p) -> Prepared& {
-    recent[1] = recent[0];
-    recent[0] = {key, p};
+    c.recent[1] = c.recent[0];
+    c.recent[0] = {key, p};
     c.running = key;
     return *p;
   };
-  if (recent[1].statement != nullptr && recent[1].key == key) return use(recent[1].statement);
   if (auto it = c.cache.find(key); it != c.cache.end()) return use(it->second.get());
 
   c.running.reset();  // until this statement exists
+  const Table& table = *key.table;
+  const Op op = key.op;
   std::string text;
   std::vector<std::size_t> in;  // column of each placeholder
   bool out_all = false;         // returns every column
   std::size_t out_one = no_column;
-  const auto assigned = columns_of(columns);
+  const auto assigned = columns_of(key.columns);
   switch (op) {
     case Op::get:
     case Op::get_for_update:
@@ -356,7 +367,7 @@ Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key
     p.in[0].set_integer(key);
     const bool found = p.statement.execute(true);
     if (!found) return make_error(ErrorKind::not_found);
-    Row row = read_row(table, p.out);
+    Row row = read_row(p.out);
     drain(p.statement);
     return row;
   });
@@ -370,7 +381,7 @@ Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, cons
     Prepared& p = prepared(c, table, Op::insert, 0);
     for (std::size_t i = 0; i < p.in.size(); ++i) {
       const std::size_t col = p.in_column[i];
-      if (!set_slot(p.in[i], table.columns[col].type, row[col])) return bad_value(table, col);
+      if (!set_slot(p.in[i], row[col])) return bad_value(table, col);
     }
     if (!p.statement.execute(true)) {
       return make_error(ErrorKind::internal, "the insert returned no key");
@@ -403,8 +414,7 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
     Prepared& p = prepared(c, table, Op::update, mask);
     const bool single = changes.size() == 1;
     for (const Assignment& a : changes) {
-      if (!set_slot(p.in[single ? 0 : rank(mask, a.column)], table.columns[a.column].type,
-                    a.value)) {
+      if (!set_slot(p.in[single ? 0 : rank(mask, a.column)], a.value)) {
         return bad_value(table, a.column);
       }
     }
@@ -438,7 +448,7 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     const Op op = expected ? Op::increment_checked : Op::increment;
     Prepared& p = prepared(c, table, op, mask);
     for (const Increment& d : deltas) {
-      (void)set_slot(p.in[rank(mask, d.column)], table.columns[d.column].type, d.delta);
+      (void)set_slot(p.in[rank(mask, d.column)], d.delta);
     }
     const std::size_t n = deltas.size();
     p.in[n].set_integer(key);
@@ -447,7 +457,7 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     }
     // got_data, not get_affected_rows: after RETURNING, SQLite reports a stale count.
     if (p.statement.execute(true)) {
-      Row row = read_row(table, p.out);
+      Row row = read_row(p.out);
       drain(p.statement);  // an undrained UPDATE ... RETURNING keeps SQLite's write lock
       return row;
     }

@@ -83,6 +83,9 @@ struct Slot {
   double real = 0;
   std::string text;
   soci::indicator indicator = soci::i_ok;
+  /// The type of the column the slot is bound for: reading or filling a slot needs no look
+  /// at the Table.
+  ColumnType type = ColumnType::text;
   /// An integer placeholder bound as its decimal text, in `text` (PostgreSQL; see bind_use).
   bool integer_as_text = false;
 
@@ -214,7 +217,10 @@ class SqlStore final : public Store {
   auto guarded(Connection& c, F&& f) -> decltype(f());
   Result<std::int64_t> probe(Connection& c, const Table& table, std::int64_t key,
                              std::int64_t expected, bool found_is_ok);
+  /// The cached statement for (table, op, columns), prepared on first use. The two used last
+  /// are found without a call; the rest go through `lookup_or_prepare`.
   Prepared& prepared(Connection& c, const Table& table, Op op, std::uint64_t columns);
+  Prepared& lookup_or_prepare(Connection& c, const Connection::Key& key);
   Result<void> ensure_schema_on(Connection& c, const Table& table);
 
   std::unique_ptr<Connector> connector_;
