@@ -115,7 +115,7 @@ class Resource {
     (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
                          errors),
      ...);
-    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
+    if (!errors.empty()) return refused(Action::name, std::move(errors));
 
     std::array<Assignment, sizeof...(Cs)> assignments;
     std::size_t n = 0;
@@ -363,10 +363,17 @@ class Resource {
 
   // The error for a record whose version is below 1, which no stored record has: refused
   // before any I/O. (A test at the call site, not a Result<void>: the hot path then builds
-  // no Error.)
-  Error invalid_version(std::string_view action) const {
-    return detail::invalid_error(
-        *table_, action, {FieldError{table_->columns[S::version].name, FieldReason::out_of_range}});
+  // no Error.) Like refused(), built out of line and passed on as one pointer, so that the
+  // frames of update() and the rest hold no Error.
+  [[gnu::noinline]] detail::ErrorBox invalid_version(std::string_view action) const {
+    return refused(action,
+                   {FieldError{table_->columns[S::version].name, FieldReason::out_of_range}});
+  }
+
+  // The invalid error for values a write refused.
+  [[gnu::noinline]] detail::ErrorBox refused(std::string_view action,
+                                             std::vector<FieldError> errors) const {
+    return detail::invalid_error(*table_, action, std::move(errors));
   }
 
   std::shared_ptr<Store> store_;

@@ -12,7 +12,16 @@ namespace {
 
 constexpr std::size_t max_columns = 64;  // statement cache keys hold column sets as 64-bit masks
 
-Error stale(std::int64_t stored) {
+// The operations build their errors out of line and pass them on as an ErrorBox, one
+// pointer: the stack frames of get and update, which every call runs through, then hold no
+// Error (272 bytes), and the SOCI and libpq code they call runs on a shallower stack.
+using detail::ErrorBox;
+
+[[gnu::noinline]] ErrorBox failure(ErrorKind kind, std::string detail = {}) {
+  return make_error(kind, std::move(detail));
+}
+
+[[gnu::noinline]] ErrorBox stale(std::int64_t stored) {
   Error e = make_error(ErrorKind::stale_record);
   e.stored_version = stored;
   return e;
@@ -132,13 +141,13 @@ void drain(soci::statement& st) {
   }
 }
 
-Error bad_value(const Table& t, std::size_t column) {
+[[gnu::noinline]] ErrorBox bad_value(const Table& t, std::size_t column) {
   Error e = make_error(ErrorKind::invalid);
   e.fields.push_back({t.columns[column].name, FieldReason::wrong_type});
   return e;
 }
 
-Error bad_column(const Table& t, std::size_t column) {
+[[gnu::noinline]] ErrorBox bad_column(const Table& t, std::size_t column) {
   Error e = make_error(ErrorKind::invalid);
   e.fields.push_back({column < t.columns.size() ? t.columns[column].name : std::string("?"),
                       FieldReason::not_accepted});
@@ -184,6 +193,14 @@ constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 Error unexpected_failure() {
   return make_error(ErrorKind::internal, "unexpected failure in the SQL store");
 }
+
+namespace {
+
+[[gnu::noinline]] ErrorBox unexpected_failure_box() {
+  return unexpected_failure();
+}
+
+}  // namespace
 
 /// A transaction: one pinned connection from BEGIN to COMMIT or ROLLBACK.
 class SqlTransaction final : public Transaction {
@@ -236,7 +253,7 @@ class SqlTransaction final : public Transaction {
   Connection* c_;
 };
 
-Error SqlStore::fail(Connection& c, const soci::soci_error& e) {
+ErrorBox SqlStore::fail(Connection& c, const soci::soci_error& e) {
   Translated t = connector_->translate(e, c.session.get());
   if (t.broken) {
     c.broken = true;
@@ -262,7 +279,7 @@ auto SqlStore::guarded(Connection& c, F&& f) -> decltype(f()) {
   } catch (const soci::soci_error& e) {
     return fail(c, e);
   } catch (const std::exception&) {
-    return unexpected_failure();
+    return unexpected_failure_box();
   }
 }
 
@@ -366,7 +383,7 @@ Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key
     Prepared& p = prepared(c, table, lock ? Op::get_for_update : Op::get, 0);
     p.in[0].set_integer(key);
     const bool found = p.statement.execute(true);
-    if (!found) return make_error(ErrorKind::not_found);
+    if (!found) return failure(ErrorKind::not_found);
     Row row = read_row(p.out);
     drain(p.statement);
     return row;
@@ -375,7 +392,7 @@ Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key
 
 Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, const Row& row) {
   if (row.size() != table.columns.size()) {
-    return make_error(ErrorKind::internal, "row size does not match the table");
+    return failure(ErrorKind::internal, "row size does not match the table");
   }
   return guarded(c, [&]() -> Result<std::int64_t> {
     Prepared& p = prepared(c, table, Op::insert, 0);
@@ -384,7 +401,7 @@ Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, cons
       if (!set_slot(p.in[i], row[col])) return bad_value(table, col);
     }
     if (!p.statement.execute(true)) {
-      return make_error(ErrorKind::internal, "the insert returned no key");
+      return failure(ErrorKind::internal, "the insert returned no key");
     }
     const std::int64_t key = p.out[0].integer;
     drain(p.statement);
@@ -396,7 +413,7 @@ Result<std::int64_t> SqlStore::probe(Connection& c, const Table& table, std::int
                                      std::int64_t expected, bool found_is_ok) {
   Prepared& p = prepared(c, table, Op::probe, 0);
   p.in[0].set_integer(key);
-  if (!p.statement.execute(true)) return make_error(ErrorKind::not_found);
+  if (!p.statement.execute(true)) return failure(ErrorKind::not_found);
   const std::int64_t stored = p.out[0].integer;
   drain(p.statement);
   if (stored == expected && found_is_ok) return stored;
@@ -439,9 +456,9 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
                       (t == ColumnType::real && (std::holds_alternative<std::int64_t>(d.delta) ||
                                                  std::holds_alternative<double>(d.delta)));
     if (!fits) {
-      return make_error(ErrorKind::internal,
-                        fmt::format("column {} cannot be incremented by that delta",
-                                    table.columns[d.column].name));
+      return failure(ErrorKind::internal,
+                     fmt::format("column {} cannot be incremented by that delta",
+                                 table.columns[d.column].name));
     }
   }
   auto r = guarded(c, [&]() -> Result<Row> {
@@ -464,7 +481,7 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     drain(p.statement);
     OPTIMIST_TRY(stored, probe(c, table, key, expected.value_or(0), false));
     (void)stored;
-    return make_error(ErrorKind::internal, "increment changed no row");
+    return failure(ErrorKind::internal, "increment changed no row");
   });
   // An overflow the database reported without naming the column: it is an incremented
   // column of the type it names (the first, when several are incremented at once).
@@ -494,12 +511,12 @@ Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_
     if (p.statement.get_affected_rows() == 1) return ok();
     OPTIMIST_TRY(stored, probe(c, table, key, expected, false));
     (void)stored;
-    return make_error(ErrorKind::internal, "destroy removed no row");
+    return failure(ErrorKind::internal, "destroy removed no row");
   });
 }
 
 Result<void> SqlStore::control(Connection& c, Op op) {
-  if (!c.session) return make_error(ErrorKind::unavailable, "the connection was lost");
+  if (!c.session) return failure(ErrorKind::unavailable, "the connection was lost");
   return guarded(c, [&]() -> Result<void> {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
     const Connection::Key key{nullptr, op, 0};
@@ -528,6 +545,11 @@ struct Lease {
   ~Lease() { store.release(c); }
 };
 
+// The Error of a failed lease, out of line (see ErrorBox above).
+[[gnu::noinline]] ErrorBox lease_error(Result<Connection*>& leased) {
+  return std::move(leased).error();
+}
+
 }  // namespace
 
 template <class T, class F>
@@ -535,7 +557,7 @@ Result<T> with_connection(SqlStore& store, F&& f) {
   Connection* c = store.ready_lease();
   if (c == nullptr) {
     auto leased = store.acquire();
-    if (!leased) return std::move(leased).error();
+    if (!leased) return lease_error(leased);
     c = leased.value();
   }
   const Lease lease{store, c};

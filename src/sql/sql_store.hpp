@@ -210,7 +210,8 @@ class SqlStore final : public Store {
   Result<void> do_ensure_schema(const Table& table) override;
 
  private:
-  Error fail(Connection& c, const soci::soci_error& e);
+  /// Out of line (see ErrorBox in sql_store.cpp): the operations' frames hold no Error.
+  [[gnu::noinline]] detail::ErrorBox fail(Connection& c, const soci::soci_error& e);
   /// Runs `f`, a call of SOCI on `c`, and turns whatever it throws into an Error: the one
   /// place where the SQL store stops exceptions.
   template <class F>
