@@ -356,20 +356,25 @@ TEST_F(BenchCli, PlotsAreDrawnAsSvgOrPngWithOneLinePerStrategy) {
 }
 
 TEST_F(BenchCli, AProgressBarIsDrawnOnATerminalForRunsOverASecond) {
-  // `script` gives the program a pseudo-terminal and copies what it shows to stdout.
-  const std::string command =
-      quote(OPTIMIST_BENCH_EXE) + " --backend memory: --strategy atomic --workers 1 --duration 2";
-  const std::string shell = "script -qec " + quote(command) + " /dev/null";
-  FILE* p = ::popen(shell.c_str(), "r");
-  ASSERT_NE(p, nullptr);
-  std::string screen;
-  char buffer[4096];
-  for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) {
-    screen.append(buffer, n);
+  // Threads in this process, and worker processes (whose parent draws the bar while it
+  // waits for their reports), on the default SQLite file.
+  for (const std::string mode : {"--backend memory: --strategy atomic --workers 1",
+                                 "--strategy optimistic --workers 1 --processes 2"}) {
+    SCOPED_TRACE(mode);
+    // `script` gives the program a pseudo-terminal and copies what it shows to stdout.
+    const std::string command = quote(OPTIMIST_BENCH_EXE) + " " + mode + " --duration 2";
+    const std::string shell = "script -qec " + quote(command) + " /dev/null";
+    FILE* p = ::popen(shell.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string screen;
+    char buffer[4096];
+    for (std::size_t n = 0; (n = std::fread(buffer, 1, sizeof buffer, p)) > 0;) {
+      screen.append(buffer, n);
+    }
+    ASSERT_EQ(::pclose(p), 0) << screen;
+    EXPECT_THAT(screen, HasSubstr("\r[#"));
+    EXPECT_THAT(screen, HasSubstr("run 1/1"));
   }
-  ASSERT_EQ(::pclose(p), 0) << screen;
-  EXPECT_THAT(screen, HasSubstr("\r[#"));
-  EXPECT_THAT(screen, HasSubstr("run 1/1"));
   // Without a terminal the same run draws nothing.
   const Ran piped =
       run({"--backend", "memory:", "--strategy", "atomic", "--workers", "1", "--duration", "2"});
