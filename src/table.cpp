@@ -128,7 +128,7 @@ void check_text(std::string_view field, std::string_view s, const Constraints& c
   }
 }
 
-Error column_type_error(const Table& table, std::size_t column) {
+ErrorBox column_type_error(const Table& table, std::size_t column) {
   Error e = make_error(ErrorKind::internal,
                        fmt::format("stored column {} of table {} does not fit the attribute type",
                                    column < table.columns.size() ? table.columns[column].name

@@ -112,25 +112,30 @@ bool set_slot(Slot& s, const Value& v) {
   return false;
 }
 
-Value read_slot(Slot& s) {
-  if (s.indicator == soci::i_null) return Value{};
-  switch (s.type) {
-    case ColumnType::integer:
-      return Value{static_cast<std::int64_t>(s.integer)};
-    case ColumnType::boolean:
-      return Value{s.integer != 0};
-    case ColumnType::real:
-      return Value{s.real};
-    case ColumnType::text:
-      return Value{std::move(s.text)};
-  }
-  return Value{};
-}
-
+// The fetched row, each value made in place in the row from its slot.
 Row read_row(std::vector<Slot>& out) {
   Row row;
   row.reserve(out.size());
-  for (Slot& s : out) row.push_back(read_slot(s));
+  for (Slot& s : out) {
+    if (s.indicator == soci::i_null) {
+      row.emplace_back();
+      continue;
+    }
+    switch (s.type) {
+      case ColumnType::integer:
+        row.emplace_back(std::in_place_type<std::int64_t>, s.integer);
+        break;
+      case ColumnType::boolean:
+        row.emplace_back(std::in_place_type<bool>, s.integer != 0);
+        break;
+      case ColumnType::real:
+        row.emplace_back(std::in_place_type<double>, s.real);
+        break;
+      case ColumnType::text:
+        row.emplace_back(std::in_place_type<std::string>, std::move(s.text));
+        break;
+    }
+  }
   return row;
 }
 

@@ -21,8 +21,9 @@ namespace optimist::detail {
 void check_text(std::string_view field, std::string_view s, const Constraints& c,
                 std::vector<FieldError>& out);
 
-/// The error a column of unexpected type or range produces when read back.
-[[nodiscard]] Error column_type_error(const Table& table, std::size_t column);
+/// The error a column of unexpected type or range produces when read back, as one pointer:
+/// the callers' stack frames, which every get runs through, then hold no Error.
+[[nodiscard]] ErrorBox column_type_error(const Table& table, std::size_t column);
 
 template <class V>
 constexpr ColumnType column_type() {
