@@ -195,17 +195,9 @@ constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 
 }  // namespace
 
-Error unexpected_failure() {
-  return make_error(ErrorKind::internal, "unexpected failure in the SQL store");
+detail::ErrorBox unexpected_failure() {
+  return failure(ErrorKind::internal, "unexpected failure in the SQL store");
 }
-
-namespace {
-
-[[gnu::noinline]] ErrorBox unexpected_failure_box() {
-  return unexpected_failure();
-}
-
-}  // namespace
 
 /// A transaction: one pinned connection from BEGIN to COMMIT or ROLLBACK.
 class SqlTransaction final : public Transaction {
@@ -284,7 +276,7 @@ auto SqlStore::guarded(Connection& c, F&& f) -> decltype(f()) {
   } catch (const soci::soci_error& e) {
     return fail(c, e);
   } catch (const std::exception&) {
-    return unexpected_failure_box();
+    return unexpected_failure();
   }
 }
 

@@ -37,8 +37,9 @@ struct Translated {
 };
 
 /// The error for an exception from SOCI's call path that is not a soci_error (its text may
-/// come from anywhere, so it is not passed on): internal.
-[[nodiscard]] Error unexpected_failure();
+/// come from anywhere, so it is not passed on): internal. Out of line, as one pointer (see
+/// ErrorBox in sql_store.cpp).
+[[nodiscard, gnu::noinline]] detail::ErrorBox unexpected_failure();
 
 /// What the shared store needs from one dialect. Implementations are immutable after
 /// construction and used from many threads.
