@@ -139,7 +139,13 @@ int run(int argc, char** argv) {
       progress.begin_run(k * steps + j);
       int exit_code = 0;
       if (interleaved) {
-        auto results = run_interleaved(runs[first].first, config.strategies, progress, exit_code);
+        // And swaps the lanes: no strategy always connects, creates its counters and starts
+        // its workers first.
+        auto lanes = config.strategies;
+        if (k % 2 == 1) std::reverse(lanes.begin(), lanes.end());
+        auto results = run_interleaved(runs[first].first, lanes, progress, exit_code);
+        results.resize(step);  // a run that could not open a backend stops early
+        if (k % 2 == 1) std::reverse(results.begin(), results.end());
         std::move(results.begin(), results.end(), out);
       } else {
         *out = run_once(runs[first].first, runs[first].second, progress, exit_code, argv[0]);

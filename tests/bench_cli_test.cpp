@@ -477,6 +477,12 @@ TEST_P(InterleavedRun, TakesTurnsLosesNoUpdateAndTheCountsAddUp) {
   ASSERT_EQ(records.size(), static_cast<std::size_t>(std::count(GetParam().strategies.begin(),
                                                                 GetParam().strategies.end(), ',')) +
                                 1);
+  // In the order given, although the second round swapped the lanes.
+  std::istringstream given(GetParam().strategies);
+  std::size_t i = 0;
+  for (std::string strategy; std::getline(given, strategy, ','); ++i) {
+    EXPECT_EQ(records.at(i)["strategy"], strategy);
+  }
   for (const auto& rec : records) {
     SCOPED_TRACE(rec.dump());
     EXPECT_EQ(rec["lost_updates"], 0);
