@@ -10,17 +10,23 @@ namespace optimist {
 
 namespace {
 
-template <class T>
-void annotate(Result<T>& r, const Table& table, std::string_view action,
-              std::optional<std::int64_t> key, std::optional<std::int64_t> expected) {
-  if (r) return;
-  Error& e = r.error();
+// Names the resource, action, key and expected version in a failed call's error, where the
+// backend left them out. Out of line: a call that succeeds only tests the Result.
+[[gnu::noinline]] void add_context(Error& e, const Table& table, std::string_view action,
+                                   std::optional<std::int64_t> key,
+                                   std::optional<std::int64_t> expected) {
   if (e.resource.empty()) e.resource = table.resource;
   if (e.action.empty()) e.action = std::string(action);
   if (!e.key) e.key = key;
   if (e.kind == ErrorKind::stale_record && !e.filter && expected) {
     e.filter = Filter{table.columns[table.version].name, *expected};
   }
+}
+
+template <class T>
+void annotate(Result<T>& r, const Table& table, std::string_view action,
+              std::optional<std::int64_t> key, std::optional<std::int64_t> expected) {
+  if (!r) add_context(r.error(), table, action, key, expected);
 }
 
 Event make_event(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
@@ -43,13 +49,22 @@ std::string_view outcome_of(const Result<T>& r) {
   return r ? std::string_view("ok") : r.error().kind.name;
 }
 
-// Logs a finished call at debug level, when the logger keeps debug messages. Out of line:
-// formatting needs a buffer of a few hundred bytes, which would otherwise sit in the stack
-// frame of every get and update, deepening the stack that SOCI and libpq then run on.
+// Formats and logs a debug message. Out of line: formatting needs a buffer of a few hundred
+// bytes, which would otherwise sit in the stack frame of every get and update, deepening the
+// stack that SOCI and libpq then run on.
 template <class... Args>
-[[gnu::noinline]] void log_debug(spdlog::logger& logger, spdlog::format_string_t<Args...> format,
-                                 Args&&... args) {
+[[gnu::noinline]] void write_debug(spdlog::logger& logger, spdlog::format_string_t<Args...> format,
+                                   Args&&... args) {
   logger.debug(format, std::forward<Args>(args)...);
+}
+
+// Logs a finished call at debug level, when the logger keeps debug messages (or holds them
+// for a backtrace). The check is inline: a call that logs nothing makes no logging call.
+template <class... Args>
+void log_debug(spdlog::logger& logger, spdlog::format_string_t<Args...> format, Args&&... args) {
+  if (logger.should_log(spdlog::level::debug) || logger.should_backtrace()) {
+    write_debug(logger, format, std::forward<Args>(args)...);
+  }
 }
 
 }  // namespace

@@ -21,14 +21,18 @@ TEST(Logging, TheDefaultLoggerWarnsOnly) {
   EXPECT_EQ(optimist::default_logger()->level(), spdlog::level::warn);
 }
 
-TEST(Logging, OperationsAreLoggedWithResourceActionKeyVersionsAndOutcomeButNoValues) {
+// A memory store whose logger writes to `out`, at the level a test sets.
+class LoggedStore : public ::testing::Test {
+ protected:
   std::ostringstream out;
-  auto logger = std::make_shared<spdlog::logger>(
+  std::shared_ptr<spdlog::logger> logger = std::make_shared<spdlog::logger>(
       "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
-  logger->set_level(spdlog::level::debug);
-  auto store = optimist::open("memory:", {.logger = logger}).value();
-  const optimist::Resource<Address> addresses{store};
+  const optimist::Resource<Address> addresses{
+      optimist::open("memory:", {.logger = logger}).value()};
+};
 
+TEST_F(LoggedStore, OperationsAreLoggedWithResourceActionKeyVersionsAndOutcomeButNoValues) {
+  logger->set_level(spdlog::level::debug);
   const Address a =
       addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
   (void)addresses.update_or_throw(a, set<&Address::county>("Guilford"));
@@ -45,6 +49,22 @@ TEST(Logging, OperationsAreLoggedWithResourceActionKeyVersionsAndOutcomeButNoVal
   for (const char* value : {"Pinellas", "Guilford", "Miami-Dade", "FL"}) {
     EXPECT_THAT(log, Not(HasSubstr(value))) << "an attribute value reached the log";
   }
+}
+
+TEST_F(LoggedStore, ALoggerAboveDebugKeepsNoDebugMessageButItsBacktraceDoes) {
+  logger->set_level(spdlog::level::info);
+  const Address a =
+      addresses.create_or_throw(set<&Address::state>("FL"), set<&Address::county>("Pinellas"));
+  logger->flush();
+  EXPECT_EQ(out.str(), "");
+
+  // spdlog's backtrace holds messages below the level until asked for them.
+  logger->enable_backtrace(8);
+  (void)addresses.get(a.id);
+  EXPECT_EQ(out.str(), "");
+  logger->dump_backtrace();
+  logger->flush();
+  EXPECT_THAT(out.str(), HasSubstr("Address.read get key=1 -> ok"));
 }
 
 }  // namespace
