@@ -31,7 +31,39 @@ struct OldMember {
   std::string email;
 };
 
+// Two definitions of one table that disagree on the type of "stars": a column altered behind
+// the program's back. The text one created the table.
+struct WordRating {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::string stars;
+};
+
+struct Rating {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::int64_t stars = 0;
+};
+
 }  // namespace
+
+template <>
+struct optimist::Definition<WordRating> {
+  static constexpr auto resource = optimist::resource<WordRating>(
+      "Rating", "ratings", optimist::primary_key<&WordRating::id>("id"),
+      optimist::version<&WordRating::version>("version"),
+      optimist::attribute<&WordRating::stars>("stars"));
+  using read = optimist::Read<"read">;
+  using create = optimist::Create<"create", &WordRating::stars>;
+};
+
+template <>
+struct optimist::Definition<Rating> {
+  static constexpr auto resource = optimist::resource<Rating>(
+      "Rating", "ratings", optimist::primary_key<&Rating::id>("id"),
+      optimist::version<&Rating::version>("version"), optimist::attribute<&Rating::stars>("stars"));
+  using read = optimist::Read<"read">;
+};
 
 template <>
 struct optimist::Definition<OldMember> {
@@ -94,6 +126,23 @@ TEST(SqliteErrors, MissingColumnIsInvalidDefinitionNamingTableAndColumn) {
 TEST(PostgresErrors, MissingColumnIsInvalidDefinitionNamingTableAndColumn) {
   OPTIMIST_POSTGRES_URL_OR_SKIP(url);
   expect_missing_column_is_invalid_definition(optimist::testing::fresh_postgres_url(url));
+}
+
+// PostgreSQL sends every value as text: one that is not a number where the definition
+// expects one fails the read as internal, and the connection goes on serving.
+TEST(PostgresErrors, AStoredValueOfAnotherTypeThanDefinedIsInternal) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  auto store = optimist::open(optimist::testing::fresh_postgres_url(url)).value();
+  auto words = optimist::Resource<WordRating>::open(store).value();
+  auto many = words.create(set<&WordRating::stars>("many")).value();
+  auto five = words.create(set<&WordRating::stars>("5")).value();
+  auto ratings = optimist::Resource<Rating>::open(store).value();
+
+  auto read = ratings.get(many.id);
+  ASSERT_EQ(kind_of(read), "internal");
+  EXPECT_EQ(read.error().resource, "Rating");
+  EXPECT_EQ(ratings.get(five.id).value().stars, 5);
+  EXPECT_EQ(words.get(many.id).value().stars, "many");
 }
 
 TEST(SqliteErrors, BusyDatabaseIsUnavailable) {

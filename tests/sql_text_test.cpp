@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "postgresql/backend.hpp"
 #include "resources/address.hpp"
 
 namespace {
@@ -126,6 +127,28 @@ TEST(SqlTextPostgres, CreateTable) {
             R"("version" bigint NOT NULL, "email" text NOT NULL UNIQUE, )"
             R"("balance" double precision NOT NULL, "active" smallint NOT NULL, "nickname" text, )"
             R"("logins" bigint NOT NULL))");
+}
+
+// PostgreSQL's cached statements are prepared through libpq, which numbers its placeholders.
+TEST(SqlTextPostgres, PlaceholdersAreNumberedInOrderForLibpq) {
+  using optimist::postgresql::numbered_placeholders;
+  const std::array<std::size_t, 1> county{3};
+  EXPECT_EQ(
+      numbered_placeholders(optimist::sql::locked_update(Dialect::postgresql, addresses(), county)),
+      R"(UPDATE "addresses" SET "county" = $1, "version" = "version" + 1 )"
+      R"(WHERE "id" = $2 AND "version" = $3)");
+  EXPECT_EQ(numbered_placeholders(optimist::sql::insert_row(Dialect::postgresql, addresses())),
+            R"(INSERT INTO "addresses" ("version", "state", "county") )"
+            R"(VALUES ($1, $2, $3) RETURNING "id")");
+  EXPECT_EQ(numbered_placeholders("COMMIT"), "COMMIT");
+}
+
+TEST(SqlTextPostgres, NumberingLeavesQuotedTextAndCastsAlone) {
+  using optimist::postgresql::numbered_placeholders;
+  EXPECT_EQ(numbered_placeholders(R"(SELECT ":a", 'it''s :b', "x"":c", n::text, :n_2 FROM t )"
+                                  R"(WHERE c = :c AND d := 1 AND e = ':)"),
+            R"(SELECT ":a", 'it''s :b', "x"":c", n::text, $1 FROM t )"
+            R"(WHERE c = $2 AND d := 1 AND e = ':)");
 }
 
 TEST(SqlTextTransactions, SqliteTakesTheWriteLockAtBegin) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/sql_store.hpp"
 #include "sql/url.hpp"
@@ -28,6 +29,18 @@ struct Conninfo {
 /// whole URL. Errors: invalid (malformed URL).
 [[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                                      sql::Settings& settings);
+
+/// Prepares `text` (placeholders written `:name`) on the libpq connection of `session`, a
+/// PostgreSQL session, as Connector::prepare promises; the statement runs through libpq
+/// directly. Throws soci::soci_error (soci::postgresql_soci_error for the server's errors).
+[[nodiscard]] std::unique_ptr<sql::Statement> prepare_statement(soci::session& session,
+                                                                const std::string& text,
+                                                                std::vector<sql::Slot>& in,
+                                                                std::vector<sql::Slot>& out);
+
+/// `text` with each `:name` placeholder replaced by PostgreSQL's `$1`, `$2`, ... in order of
+/// appearance; quoted identifiers, strings and `::` casts are left as they are.
+[[nodiscard]] std::string numbered_placeholders(std::string_view text);
 
 /// The one place PostgreSQL errors become optimist errors, by SQLSTATE. `session` is the
 /// session the error came from (null while connecting), asked whether it is still connected.

@@ -202,6 +202,12 @@ class PostgresConnector final : public sql::Connector {
     return translate_error(e, session, password_);
   }
 
+  [[nodiscard]] std::unique_ptr<sql::Statement> prepare(
+      soci::session& session, const std::string& text, std::vector<sql::Slot>& in,
+      std::vector<sql::Slot>& out) const override {
+    return prepare_statement(session, text, in, out);
+  }
+
  private:
   std::string conninfo_;  // holds the password: never logged
   std::string password_;

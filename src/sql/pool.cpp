@@ -11,18 +11,7 @@ namespace optimist::sql {
 
 void Connection::clear_statements() noexcept {
   recent = {};
-  running.reset();
   cache.clear();
-}
-
-void Connection::drop_running() noexcept {
-  if (!running) return;
-  const Key key = *running;
-  running.reset();
-  for (Recent& r : recent) {
-    if (r.statement != nullptr && r.key == key) r = Recent{};
-  }
-  cache.erase(key);
 }
 
 void Connection::reset() noexcept {

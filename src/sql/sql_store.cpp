@@ -44,45 +44,51 @@ Storage storage_of(ColumnType t) {
   return Storage::integer;
 }
 
-// PostgreSQL receives every parameter as text (libpq's text format), and SOCI 4.0.3 makes
-// that text from a bound integer with snprintf: about 700 instructions a value, over a tenth of
-// a get-and-update's whole client work. Its integer placeholders are therefore bound as
-// text that Slot::set_integer writes with std::to_chars: the same digits on the wire, for a
-// few dozen instructions.
-void bind_use(soci::statement& st, Slot& s, ColumnType t, Dialect d) {
-  s.type = t;
-  switch (storage_of(t)) {
+// Calls `f` with the member of `s` that holds its column's values.
+template <class F>
+void with_value(Slot& s, F f) {
+  switch (storage_of(s.type)) {
     case Storage::integer:
-      s.integer_as_text = d == Dialect::postgresql;
-      if (s.integer_as_text) {
-        st.exchange(soci::use(s.text, s.indicator));
-      } else {
-        st.exchange(soci::use(s.integer, s.indicator));
-      }
+      f(s.integer);
       break;
     case Storage::real:
-      st.exchange(soci::use(s.real, s.indicator));
+      f(s.real);
       break;
     case Storage::text:
-      st.exchange(soci::use(s.text, s.indicator));
+      f(s.text);
       break;
   }
 }
 
-void bind_into(soci::statement& st, Slot& s, ColumnType t) {
-  s.type = t;
-  switch (storage_of(t)) {
-    case Storage::integer:
-      st.exchange(soci::into(s.integer, s.indicator));
-      break;
-    case Storage::real:
-      st.exchange(soci::into(s.real, s.indicator));
-      break;
-    case Storage::text:
-      st.exchange(soci::into(s.text, s.indicator));
-      break;
+// A statement prepared and run through SOCI, with each slot bound once, at preparation.
+class SociStatement final : public Statement {
+ public:
+  SociStatement(soci::session& session, const std::string& text, std::vector<Slot>& in,
+                std::vector<Slot>& out)
+      : statement_(session) {
+    for (Slot& s : out) {
+      with_value(s, [&](auto& v) { statement_.exchange(soci::into(v, s.indicator)); });
+    }
+    for (Slot& s : in) {
+      with_value(s, [&](auto& v) { statement_.exchange(soci::use(v, s.indicator)); });
+    }
+    statement_.alloc();
+    statement_.prepare(text);
+    statement_.define_and_bind();
   }
-}
+
+  bool execute() override { return statement_.execute(true); }
+  long long affected_rows() override { return statement_.get_affected_rows(); }
+  // Finishing the statement makes SQLite let go of its snapshot (and, for UPDATE ...
+  // RETURNING, of its write transaction) before the connection's next write.
+  void finish() override {
+    while (statement_.fetch()) {
+    }
+  }
+
+ private:
+  soci::statement statement_;
+};
 
 // Puts `v` into `s`; false when the value does not fit the slot's column.
 bool set_slot(Slot& s, const Value& v) {
@@ -139,13 +145,6 @@ Row read_row(std::vector<Slot>& out) {
   return row;
 }
 
-// Finishes a statement that returned rows, so that SQLite lets go of its snapshot (and, for
-// UPDATE ... RETURNING, of its write transaction) before the connection's next write.
-void drain(soci::statement& st) {
-  while (st.fetch()) {
-  }
-}
-
 [[gnu::noinline]] ErrorBox bad_value(const Table& t, std::size_t column) {
   Error e = make_error(ErrorKind::invalid);
   e.fields.push_back({t.columns[column].name, FieldReason::wrong_type});
@@ -194,6 +193,11 @@ std::size_t rank(std::uint64_t mask, std::size_t c) {
 constexpr std::size_t no_column = static_cast<std::size_t>(-1);
 
 }  // namespace
+
+std::unique_ptr<Statement> Connector::prepare(soci::session& session, const std::string& text,
+                                              std::vector<Slot>& in, std::vector<Slot>& out) const {
+  return std::make_unique<SociStatement>(session, text, in, out);
+}
 
 detail::ErrorBox unexpected_failure() {
   return failure(ErrorKind::internal, "unexpected failure in the SQL store");
@@ -259,13 +263,7 @@ ErrorBox SqlStore::fail(Connection& c, const soci::soci_error& e) {
   // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
   // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
   // Finalising the cached statements ends it; they are prepared again on next use.
-  // PostgreSQL: SOCI 4.0.3 leaks the parameter buffers of an execution that threw unless the
-  // statement is destroyed, so the one that failed is dropped (and prepared again on next use).
-  if (dialect_ == Dialect::sqlite) {
-    c.clear_statements();
-  } else {
-    c.drop_running();
-  }
+  if (dialect_ == Dialect::sqlite) c.clear_statements();
   return std::move(t.error);
 }
 
@@ -289,7 +287,6 @@ Prepared& SqlStore::prepared(Connection& c, const Table& table, Op op, std::uint
     }
     std::swap(recent[0], recent[1]);  // used from now on: the most recent
   }
-  c.running = key;
   return *recent[0].statement;
 }
 
@@ -298,12 +295,10 @@ Prepared& SqlStore::lookup_or_prepare(Connection& c, const Connection::Key& key)
   auto use = [&](Prepared* p) -> Prepared& {
     c.recent[1] = c.recent[0];
     c.recent[0] = {key, p};
-    c.running = key;
     return *p;
   };
   if (auto it = c.cache.find(key); it != c.cache.end()) return use(it->second.get());
 
-  c.running.reset();  // until this statement exists
   const Table& table = *key.table;
   const Op op = key.op;
   std::string text;
@@ -354,24 +349,18 @@ Prepared& SqlStore::lookup_or_prepare(Connection& c, const Connection::Key& key)
       break;  // prepared by control()
   }
 
-  auto p = std::make_unique<Prepared>(*c.session);
+  auto p = std::make_unique<Prepared>();
   p->in.resize(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) p->in[i].type = table.columns[in[i]].type;
   p->in_column = in;
   if (out_all) {
     p->out.resize(table.columns.size());
-    for (std::size_t i = 0; i < table.columns.size(); ++i) {
-      bind_into(p->statement, p->out[i], table.columns[i].type);
-    }
+    for (std::size_t i = 0; i < table.columns.size(); ++i) p->out[i].type = table.columns[i].type;
   } else if (out_one != no_column) {
     p->out.resize(1);
-    bind_into(p->statement, p->out[0], table.columns[out_one].type);
+    p->out[0].type = table.columns[out_one].type;
   }
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    bind_use(p->statement, p->in[i], table.columns[in[i]].type, dialect_);
-  }
-  p->statement.alloc();
-  p->statement.prepare(text);
-  p->statement.define_and_bind();
+  p->statement = connector_->prepare(*c.session, text, p->in, p->out);
   return use(c.cache.emplace(key, std::move(p)).first->second.get());
 }
 
@@ -379,10 +368,9 @@ Result<Row> SqlStore::get_on(Connection& c, const Table& table, std::int64_t key
   return guarded(c, [&]() -> Result<Row> {
     Prepared& p = prepared(c, table, lock ? Op::get_for_update : Op::get, 0);
     p.in[0].set_integer(key);
-    const bool found = p.statement.execute(true);
-    if (!found) return failure(ErrorKind::not_found);
+    if (!p.statement->execute()) return failure(ErrorKind::not_found);
     Row row = read_row(p.out);
-    drain(p.statement);
+    p.statement->finish();
     return row;
   });
 }
@@ -397,11 +385,11 @@ Result<std::int64_t> SqlStore::insert_on(Connection& c, const Table& table, cons
       const std::size_t col = p.in_column[i];
       if (!set_slot(p.in[i], row[col])) return bad_value(table, col);
     }
-    if (!p.statement.execute(true)) {
+    if (!p.statement->execute()) {
       return failure(ErrorKind::internal, "the insert returned no key");
     }
     const std::int64_t key = p.out[0].integer;
-    drain(p.statement);
+    p.statement->finish();
     return key;
   });
 }
@@ -410,9 +398,9 @@ Result<std::int64_t> SqlStore::probe(Connection& c, const Table& table, std::int
                                      std::int64_t expected, bool found_is_ok) {
   Prepared& p = prepared(c, table, Op::probe, 0);
   p.in[0].set_integer(key);
-  if (!p.statement.execute(true)) return failure(ErrorKind::not_found);
+  if (!p.statement->execute()) return failure(ErrorKind::not_found);
   const std::int64_t stored = p.out[0].integer;
-  drain(p.statement);
+  p.statement->finish();
   if (stored == expected && found_is_ok) return stored;
   return stale(stored);
 }
@@ -435,8 +423,8 @@ Result<std::int64_t> SqlStore::update_on(Connection& c, const Table& table, std:
     const std::size_t n = changes.size();
     p.in[n].set_integer(key);
     p.in[n + 1].set_integer(expected);
-    p.statement.execute(true);
-    if (p.statement.get_affected_rows() == 1) return expected + 1;
+    p.statement->execute();
+    if (p.statement->affected_rows() == 1) return expected + 1;
     return probe(c, table, key, expected, false);
   });
 }
@@ -469,13 +457,13 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     if (expected) {
       p.in[n + 1].set_integer(*expected);
     }
-    // got_data, not get_affected_rows: after RETURNING, SQLite reports a stale count.
-    if (p.statement.execute(true)) {
+    // The returned row, not affected_rows(): after RETURNING, SQLite reports a stale count.
+    if (p.statement->execute()) {
       Row row = read_row(p.out);
-      drain(p.statement);  // an undrained UPDATE ... RETURNING keeps SQLite's write lock
+      p.statement->finish();  // an unfinished UPDATE ... RETURNING keeps SQLite's write lock
       return row;
     }
-    drain(p.statement);
+    p.statement->finish();
     OPTIMIST_TRY(stored, probe(c, table, key, expected.value_or(0), false));
     (void)stored;
     return failure(ErrorKind::internal, "increment changed no row");
@@ -504,8 +492,8 @@ Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_
     Prepared& p = prepared(c, table, Op::destroy, 0);
     p.in[0].set_integer(key);
     p.in[1].set_integer(expected);
-    p.statement.execute(true);
-    if (p.statement.get_affected_rows() == 1) return ok();
+    p.statement->execute();
+    if (p.statement->affected_rows() == 1) return ok();
     OPTIMIST_TRY(stored, probe(c, table, key, expected, false));
     (void)stored;
     return failure(ErrorKind::internal, "destroy removed no row");
@@ -517,18 +505,17 @@ Result<void> SqlStore::control(Connection& c, Op op) {
   return guarded(c, [&]() -> Result<void> {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
     const Connection::Key key{nullptr, op, 0};
-    c.running.reset();  // no parameters: nothing to drop on failure
     auto it = c.cache.find(key);
     if (it == c.cache.end()) {
-      auto p = std::make_unique<Prepared>(*c.session);
-      p->statement.alloc();
-      p->statement.prepare(op == Op::begin    ? begin_transaction(dialect_)
-                           : op == Op::commit ? std::string("COMMIT")
-                                              : std::string("ROLLBACK"));
-      p->statement.define_and_bind();
+      auto p = std::make_unique<Prepared>();
+      p->statement = connector_->prepare(*c.session,
+                                         op == Op::begin    ? begin_transaction(dialect_)
+                                         : op == Op::commit ? std::string("COMMIT")
+                                                            : std::string("ROLLBACK"),
+                                         p->in, p->out);
       it = c.cache.emplace(key, std::move(p)).first;
     }
-    it->second->statement.execute(true);
+    it->second->statement->execute();
     return ok();
   });
 }
@@ -615,7 +602,6 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
 Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   std::set<std::string, std::less<>> stored;
   bool created = false;
-  c.running.reset();  // the statements below are not cached
   OPTIMIST_TRYV(guarded(c, [&]() -> Result<void> {
     soci::session& s = *c.session;
     const bool pg = dialect_ == Dialect::postgresql;

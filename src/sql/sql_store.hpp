@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The SQL store: one implementation of the data layer over SOCI for every SQL dialect.
 // Dialect differences live in a Connector (src/sqlite/, src/postgresql/): how to connect,
-// and how to translate errors. The SQL text lives in sql_text.
+// how to run a prepared statement, and how to translate errors. The SQL text lives in
+// sql_text.
 #pragma once
 
 #include <soci/soci.h>
 
 #include <array>
 #include <atomic>
-#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -41,21 +41,6 @@ struct Translated {
 /// ErrorBox in sql_store.cpp).
 [[nodiscard, gnu::noinline]] detail::ErrorBox unexpected_failure();
 
-/// What the shared store needs from one dialect. Implementations are immutable after
-/// construction and used from many threads.
-class Connector {
- public:
-  virtual ~Connector() = default;
-  [[nodiscard]] virtual Dialect dialect() const noexcept = 0;
-  [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
-  /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
-  [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
-  /// Maps a SOCI error raised on `session` (null when connecting) to an optimist Error.
-  /// Never uses what(): it contains bound values.
-  [[nodiscard]] virtual Translated translate(const soci::soci_error& e,
-                                             soci::session* session) const = 0;
-};
-
 /// Timing and sizing of a SQL store.
 struct PoolSettings {
   std::size_t size = 4;                  ///< connections at most
@@ -77,38 +62,70 @@ enum class Op : std::uint8_t {
   rollback  // transaction control, cached without a table
 };
 
-/// A value buffer bound to one placeholder or result column. A cached statement owns its
-/// slots, so rebinding a value is an assignment, never a new SOCI binding.
+/// A value buffer for one placeholder or result column. A cached statement owns its slots,
+/// so rebinding a value is an assignment, never a new binding.
 struct Slot {
-  long long integer = 0;
+  long long integer = 0;  ///< integer and boolean columns (booleans as 0 or 1)
   double real = 0;
   std::string text;
-  soci::indicator indicator = soci::i_ok;
-  /// The type of the column the slot is bound for: reading or filling a slot needs no look
-  /// at the Table.
+  soci::indicator indicator = soci::i_ok;  ///< i_null: the value is SQL NULL
+  /// The type of the column the slot is for: reading or filling a slot needs no look at the
+  /// Table.
   ColumnType type = ColumnType::text;
-  /// An integer placeholder bound as its decimal text, in `text` (PostgreSQL; see bind_use).
-  bool integer_as_text = false;
 
-  /// Puts the integer `v` in the slot, in the form the slot is bound in.
-  void set_integer(std::int64_t v) {
+  /// Puts the integer `v` in the slot.
+  void set_integer(std::int64_t v) noexcept {
     indicator = soci::i_ok;
-    if (!integer_as_text) {
-      integer = v;
-      return;
-    }
-    std::array<char, 24> digits;  // 20 for the longest int64, with its sign
-    text.assign(digits.data(), std::to_chars(digits.begin(), digits.end(), v).ptr);
+    integer = v;
   }
 };
 
-/// A prepared statement with its bound buffers, cached per connection and long-lived.
+/// A statement prepared on one session, reading its parameters from the `in` slots it was
+/// prepared with and writing a returned row to its `out` slots. Each dialect runs it its own
+/// way (Connector::prepare). Used by one thread at a time, and never after its session.
+class Statement {
+ public:
+  virtual ~Statement() = default;
+  /// Runs the statement with the values in the `in` slots. True when it returned a row,
+  /// whose values are then in the `out` slots. Throws soci::soci_error.
+  virtual bool execute() = 0;
+  /// The rows the last execution changed.
+  [[nodiscard]] virtual long long affected_rows() = 0;
+  /// Reads whatever the last execution still has to give (at most one row is asked for, so
+  /// nothing is lost), letting the database release what it holds for it. Throws
+  /// soci::soci_error.
+  virtual void finish() = 0;
+};
+
+/// A prepared statement with its value buffers, cached per connection and long-lived.
 struct Prepared {
-  explicit Prepared(soci::session& s) : statement(s) {}
-  soci::statement statement;
-  std::vector<Slot> in;                ///< one per placeholder, in placeholder order
-  std::vector<std::size_t> in_column;  ///< the column whose type each `in` slot has
-  std::vector<Slot> out;               ///< one per result column
+  std::vector<Slot> in;                  ///< one per placeholder, in placeholder order
+  std::vector<std::size_t> in_column;    ///< the column whose type each `in` slot has
+  std::vector<Slot> out;                 ///< one per result column
+  std::unique_ptr<Statement> statement;  ///< last: it refers to the slots
+};
+
+/// What the shared store needs from one dialect. Implementations are immutable after
+/// construction and used from many threads.
+class Connector {
+ public:
+  virtual ~Connector() = default;
+  [[nodiscard]] virtual Dialect dialect() const noexcept = 0;
+  [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
+  /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
+  [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
+  /// Maps a SOCI error raised on `session` (null when connecting) to an optimist Error.
+  /// Never uses what(): it contains bound values.
+  [[nodiscard]] virtual Translated translate(const soci::soci_error& e,
+                                             soci::session* session) const = 0;
+  /// Prepares `text` (placeholders written `:name`) on `session`, to be run with the values
+  /// of `in`, one slot per placeholder in order, and to return at most one row into `out`,
+  /// one slot per column. The slots' types are set and the vectors never resized while the
+  /// statement lives. This one prepares through SOCI. Throws soci::soci_error.
+  [[nodiscard]] virtual std::unique_ptr<Statement> prepare(soci::session& session,
+                                                           const std::string& text,
+                                                           std::vector<Slot>& in,
+                                                           std::vector<Slot>& out) const;
 };
 
 /// One pooled database connection and its statement cache. Used by one thread at a time.
@@ -142,7 +159,6 @@ struct alignas(64) Connection {
   std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
   bool broken = false;              ///< rebuild before the next use
   std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
-  std::optional<Key> running;       ///< the key of the statement handed out last
   // The two statements used last, most recent first, checked before the map: a service
   // alternating a read and a write (get, then update) skips the hashing.
   std::array<Recent, 2> recent{};
@@ -153,8 +169,6 @@ struct alignas(64) Connection {
   void reset() noexcept;
   /// Drops every cached statement (they are prepared again on next use).
   void clear_statements() noexcept;
-  /// Drops the statement handed out last, if any.
-  void drop_running() noexcept;
 };
 
 class SqlTransaction;
