@@ -186,6 +186,31 @@ TEST(SqliteErrors, EveryConnectionPinnedByTransactionsIsUnavailableAfterTheWait)
   EXPECT_EQ(tallies.get(tally.id).value().count, 1);
 }
 
+// PostgreSQL aborts a transaction at its first error and answers a later COMMIT with a
+// ROLLBACK: the commit must fail, so that nobody takes the writes before the error for kept.
+TEST(PostgresErrors, CommittingATransactionAnErrorAbortedFailsAndKeepsNothing) {
+  OPTIMIST_POSTGRES_URL_OR_SKIP(url);
+  auto store = optimist::open(optimist::testing::fresh_postgres_url(url)).value();
+  auto members = optimist::Resource<Member>::open(store).value();
+  auto ada = members.create(set<&Member::email>("ada@example.org"), set<&Member::name>("Ada"));
+  ASSERT_TRUE(ada);
+  int published = 0;
+  const auto subscription =
+      store->events().subscribe("*.*.*", [&](const optimist::Event&) { ++published; }).value();
+
+  auto tx = store->begin().value();
+  const auto in_tx = members.in(*tx);
+  ASSERT_TRUE(in_tx.update(ada.value(), set<&Member::name>("Ada L.")));
+  ASSERT_EQ(kind_of(in_tx.create(set<&Member::email>("ada@example.org"))), "conflict");
+  EXPECT_FALSE(tx->commit());
+
+  EXPECT_EQ(published, 0);
+  const auto stored = members.get(ada.value().id);
+  ASSERT_TRUE(stored);  // the connection serves again
+  EXPECT_EQ(stored.value().name, "Ada");
+  EXPECT_EQ(stored.value().version, 1);
+}
+
 TEST(PostgresErrors, LockWaitBeyondTheStatementTimeoutIsUnavailable) {
   OPTIMIST_POSTGRES_URL_OR_SKIP(base);
   const std::string url = optimist::testing::fresh_postgres_url(base);

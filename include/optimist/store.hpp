@@ -24,7 +24,8 @@ class Transaction : public DataLayer {
   /// Makes every write of the transaction durable and visible at once, and finishes it;
   /// then, on success, delivers the events of its writes in order, on this thread.
   /// On error nothing was committed and no event is delivered. Errors: unavailable,
-  /// conflict, internal; invalid when the transaction is already finished.
+  /// conflict, internal (also on PostgreSQL after a call in the transaction failed in the
+  /// database: the server has aborted it); invalid when the transaction is already finished.
   [[nodiscard]] Result<void> commit();
   /// Discards every write of the transaction and its events, and finishes it.
   /// Errors: unavailable, internal; invalid when the transaction is already finished.

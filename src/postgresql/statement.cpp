@@ -56,7 +56,8 @@ class PgStatement final : public sql::Statement {
         out_(out),
         name_("optimist_" + std::to_string(next_statement.fetch_add(1))),
         values_(in.size()),
-        digits_(in.size()) {
+        digits_(in.size()),
+        commit_(text == "COMMIT") {
     const std::string numbered = numbered_placeholders(text);
     ResultPtr r(PQprepare(conn_, name_.c_str(), numbered.c_str(), 0, nullptr));
     if (r == nullptr || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(r.get());
@@ -75,6 +76,12 @@ class PgStatement final : public sql::Statement {
     if (r == nullptr) fail(nullptr);
     const ExecStatusType status = PQresultStatus(r.get());
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(r.get());
+    // The server answers COMMIT in a transaction that an error aborted with ROLLBACK, and no
+    // error: the writes before the error are gone, and the caller must not hear otherwise.
+    if (commit_ && std::strcmp(PQcmdStatus(r.get()), "ROLLBACK") == 0) {
+      throw soci::postgresql_soci_error(
+          "the transaction was rolled back, not committed: a statement in it had failed", "25P02");
+    }
     affected_ = 0;
     const char* tuples = PQcmdTuples(r.get());
     (void)std::from_chars(tuples, tuples + std::strlen(tuples), affected_);
@@ -157,6 +164,7 @@ class PgStatement final : public sql::Statement {
   // Where integer and real parameters are written: 24 bytes hold the longest of either
   // ("-9223372036854775808", "-2.2250738585072014e-308") with its NUL.
   std::vector<std::array<char, 32>> digits_;
+  bool commit_;  // the statement is COMMIT
   long long affected_ = 0;
 };
 
