@@ -10,6 +10,7 @@
 //
 // Errors are thrown as SOCI's (soci::postgresql_soci_error, with the SQLSTATE and the
 // server's message), so that the one translation in translate_error.cpp serves both ways.
+#include <fmt/format.h>
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 
@@ -54,7 +55,7 @@ class PgStatement final : public sql::Statement {
       : conn_(conn),
         in_(in),
         out_(out),
-        name_("optimist_" + std::to_string(next_statement.fetch_add(1))),
+        name_(fmt::format("optimist_{}", next_statement.fetch_add(1))),
         values_(in.size()),
         digits_(in.size()),
         commit_(text == "COMMIT") {
@@ -103,7 +104,7 @@ class PgStatement final : public sql::Statement {
     if (s.indicator == soci::i_null) return nullptr;
     char* first = digits_[i].data();
     char* last = first + digits_[i].size() - 1;  // room for the terminating NUL
-    std::to_chars_result written{};
+    std::to_chars_result written{first, std::errc{}};
     switch (s.type) {
       case ColumnType::text:
         return s.text.c_str();
