@@ -18,6 +18,8 @@
 #include <atomic>
 #include <charconv>
 #include <cstring>
+#include <string>
+#include <type_traits>
 
 #include "postgresql/backend.hpp"
 
@@ -99,30 +101,27 @@ class PgStatement final : public sql::Statement {
 
  private:
   // The text of parameter `i` (null for NULL), valid until the slot or `i`'s digits change.
+  // Numbers are written with std::to_chars: for a double, the shortest text that reads back
+  // as the same value ("inf", "-inf" and "nan" are accepted by the server's float8 input).
   const char* parameter(std::size_t i) {
     Slot& s = in_[i];
     if (s.indicator == soci::i_null) return nullptr;
-    char* first = digits_[i].data();
-    char* last = first + digits_[i].size() - 1;  // room for the terminating NUL
-    std::to_chars_result written{first, std::errc{}};
-    switch (s.type) {
-      case ColumnType::text:
-        return s.text.c_str();
-      case ColumnType::integer:
-      case ColumnType::boolean:
-        written = std::to_chars(first, last, s.integer);
-        break;
-      case ColumnType::real:
-        // The shortest text that reads back as the same double; "inf", "-inf" and "nan" are
-        // accepted by the server's float8 input.
-        written = std::to_chars(first, last, s.real);
-        break;
-    }
-    *written.ptr = '\0';
-    return first;
+    const char* text = nullptr;
+    s.visit([&](auto& v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+        text = v.c_str();
+      } else {
+        char* first = digits_[i].data();
+        char* last = first + digits_[i].size() - 1;  // room for the terminating NUL
+        *std::to_chars(first, last, v).ptr = '\0';
+        text = first;
+      }
+    });
+    return text;
   }
 
-  // Reads column `i` of the result's first row into `s`.
+  // Reads column `i` of the result's first row into `s`. Numbers are read with
+  // std::from_chars, which also reads the server's "Infinity", "-Infinity" and "NaN".
   static void read(const PGresult* r, int i, Slot& s) {
     if (PQgetisnull(r, 0, i) != 0) {
       s.indicator = soci::i_null;
@@ -131,21 +130,14 @@ class PgStatement final : public sql::Statement {
     s.indicator = soci::i_ok;
     const char* value = PQgetvalue(r, 0, i);
     const char* end = value + PQgetlength(r, 0, i);
-    std::from_chars_result parsed{};
-    switch (s.type) {
-      case ColumnType::text:
-        s.text.assign(value, end);
-        return;
-      case ColumnType::integer:
-      case ColumnType::boolean:
-        parsed = std::from_chars(value, end, s.integer);
-        break;
-      case ColumnType::real:
-        // Also reads the server's "Infinity", "-Infinity" and "NaN".
-        parsed = std::from_chars(value, end, s.real);
-        break;
-    }
-    if (parsed.ec != std::errc{} || parsed.ptr != end) cannot_convert();
+    s.visit([&](auto& v) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
+        v.assign(value, end);
+      } else if (const auto parsed = std::from_chars(value, end, v);
+                 parsed.ec != std::errc{} || parsed.ptr != end) {
+        cannot_convert();
+      }
+    });
   }
 
   // Throws the error of result `r`, or of the connection when there is no result.

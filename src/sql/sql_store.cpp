@@ -27,39 +27,6 @@ using detail::ErrorBox;
   return e;
 }
 
-// SQL storage of a column: integers and booleans as 64-bit integers (booleans 0/1), reals
-// as doubles, text as text.
-enum class Storage { integer, real, text };
-
-Storage storage_of(ColumnType t) {
-  switch (t) {
-    case ColumnType::real:
-      return Storage::real;
-    case ColumnType::text:
-      return Storage::text;
-    case ColumnType::integer:
-    case ColumnType::boolean:
-      break;
-  }
-  return Storage::integer;
-}
-
-// Calls `f` with the member of `s` that holds its column's values.
-template <class F>
-void with_value(Slot& s, F f) {
-  switch (storage_of(s.type)) {
-    case Storage::integer:
-      f(s.integer);
-      break;
-    case Storage::real:
-      f(s.real);
-      break;
-    case Storage::text:
-      f(s.text);
-      break;
-  }
-}
-
 // A statement prepared and run through SOCI, with each slot bound once, at preparation.
 class SociStatement final : public Statement {
  public:
@@ -67,10 +34,10 @@ class SociStatement final : public Statement {
                 std::vector<Slot>& out)
       : statement_(session) {
     for (Slot& s : out) {
-      with_value(s, [&](auto& v) { statement_.exchange(soci::into(v, s.indicator)); });
+      s.visit([&](auto& v) { statement_.exchange(soci::into(v, s.indicator)); });
     }
     for (Slot& s : in) {
-      with_value(s, [&](auto& v) { statement_.exchange(soci::use(v, s.indicator)); });
+      s.visit([&](auto& v) { statement_.exchange(soci::use(v, s.indicator)); });
     }
     statement_.alloc();
     statement_.prepare(text);

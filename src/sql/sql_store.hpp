@@ -78,6 +78,24 @@ struct Slot {
     indicator = soci::i_ok;
     integer = v;
   }
+
+  /// Calls `f` with the member that holds the values of the slot's column type: `integer`
+  /// (integers, and booleans as 0 or 1), `real` or `text`. The SQL storage of every type.
+  template <class F>
+  void visit(F&& f) {
+    switch (type) {
+      case ColumnType::integer:
+      case ColumnType::boolean:
+        f(integer);
+        return;
+      case ColumnType::real:
+        f(real);
+        return;
+      case ColumnType::text:
+        f(text);
+        return;
+    }
+  }
 };
 
 /// A statement prepared on one session, reading its parameters from the `in` slots it was
