@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "sqlite/backend.hpp"
 
@@ -32,10 +34,10 @@ class SqliteConnector final : public sql::Connector {
 
   [[nodiscard]] std::unique_ptr<soci::session> connect() const override {
     auto s = std::make_unique<soci::session>(soci::sqlite3, connect_string_);
-    // The busy timeout first: switching to WAL needs a lock that another process may hold.
+    // The busy timeout first: it bounds every wait below, enter_wal's too.
     pragma(*s, fmt::format("PRAGMA busy_timeout = {}", busy_timeout_.count()));
     if (!memory_) {
-      pragma(*s, "PRAGMA journal_mode = WAL");
+      enter_wal(*s);
       pragma(*s, fmt::format("PRAGMA synchronous = {}", pragma_name(synchronous_)));
     }
     return s;
@@ -47,6 +49,25 @@ class SqliteConnector final : public sql::Connector {
   }
 
  private:
+  // Switching to WAL takes the exclusive lock without SQLite's busy handler: when another
+  // connection holds the file (several processes opening a new database at once), SQLite
+  // reports it busy at once instead of waiting. So the switch is retried here, for as long
+  // as the busy timeout lets any other wait last.
+  void enter_wal(soci::session& s) const {
+    const auto deadline = std::chrono::steady_clock::now() + busy_timeout_;
+    while (true) {
+      try {
+        pragma(s, "PRAGMA journal_mode = WAL");
+        return;
+      } catch (const soci::sqlite3_soci_error& e) {
+        if ((e.result() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+          throw;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+
   std::string connect_string_;
   bool memory_;
   std::chrono::milliseconds busy_timeout_;
