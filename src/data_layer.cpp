@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "optimist/store.hpp"
+#include "version_limit.hpp"
 
 namespace optimist {
 
@@ -23,6 +24,26 @@ namespace {
   }
 }
 
+std::int64_t version_in(const Table& table, const Row& row) {
+  const auto* v = std::get_if<std::int64_t>(&row[table.version]);
+  return v ? *v : 0;
+}
+
+// The refusal of a write, expecting `expected` (at the version limit), that would bump the
+// version: a stale or missing record says so, as the write would have; one at the limit is
+// version_limit_error. `get` reads the record. Out of line, as add_context: only a caller
+// holding a record at the limit comes here.
+template <class T, class Get>
+[[gnu::noinline]] Result<T> refuse_at_limit(const Table& table, std::int64_t expected, Get get) {
+  auto row = get();
+  if (!row) return std::move(row).error();
+  const std::int64_t stored = version_in(table, row.value());
+  if (stored == expected) return version_limit_error(table);
+  Error e = make_error(ErrorKind::stale_record);
+  e.stored_version = stored;
+  return e;
+}
+
 template <class T>
 void annotate(Result<T>& r, const Table& table, std::string_view action,
               std::optional<std::int64_t> key, std::optional<std::int64_t> expected) {
@@ -37,11 +58,6 @@ Event make_event(const Table& table, std::string_view action, EventKind kind, st
                .key = key,
                .version = version,
                .kind = kind};
-}
-
-std::int64_t version_in(const Table& table, const Row& row) {
-  const auto* v = std::get_if<std::int64_t>(&row[table.version]);
-  return v ? *v : 0;
 }
 
 template <class T>
@@ -102,7 +118,10 @@ Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view acti
 Result<std::int64_t> DataLayer::update(const Table& table, std::string_view action,
                                        std::int64_t key, std::int64_t expected_version,
                                        std::span<const Assignment> changes) {
-  auto r = do_update(table, key, expected_version, changes);
+  auto r = !changes.empty() && expected_version >= table.version_max
+               ? refuse_at_limit<std::int64_t>(table, expected_version,
+                                               [&] { return do_get(table, key); })
+               : do_update(table, key, expected_version, changes);
   annotate(r, table, action, key, expected_version);
   // An update that changed nothing keeps its version: nothing happened to announce.
   if (r && r.value() != expected_version) {
@@ -117,7 +136,9 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
 Result<Row> DataLayer::increment(const Table& table, std::string_view action, std::int64_t key,
                                  std::span<const Increment> deltas,
                                  std::optional<std::int64_t> expected_version) {
-  auto r = do_increment(table, key, deltas, expected_version);
+  auto r = expected_version && *expected_version >= table.version_max
+               ? refuse_at_limit<Row>(table, *expected_version, [&] { return do_get(table, key); })
+               : do_increment(table, key, deltas, expected_version);
   annotate(r, table, action, key, expected_version);
   if (r) written(table, action, EventKind::updated, key, version_in(table, r.value()));
   log_debug(*logger_, "{}.{} increment key={} columns={} expected_version={} -> {}", table.resource,

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "optimist/detail/values.hpp"
+#include "version_limit.hpp"
 
 namespace optimist {
 
@@ -174,4 +175,14 @@ Result<Table> finish_table(Table table) {
 }
 
 }  // namespace detail
+}  // namespace optimist
+
+namespace optimist {
+
+Error version_limit_error(const Table& table) {
+  Error e = make_error(ErrorKind::invalid, "the version is at its type's maximum");
+  e.fields.push_back({table.columns[table.version].name, FieldReason::out_of_range});
+  return e;
+}
+
 }  // namespace optimist

@@ -90,7 +90,8 @@ TEST_P(SqlText, IncrementReturnsTheWholeRow) {
   const std::array<std::size_t, 2> columns{3, 6};
   EXPECT_EQ(optimist::sql::increment(GetParam(), t, columns, false),
             R"(UPDATE "accounts" SET "balance" = "balance" + :balance, )"
-            R"("logins" = "logins" + :logins, "version" = "version" + 1 WHERE "id" = :id )"
+            R"("logins" = "logins" + :logins, "version" = "version" + 1 )"
+            R"(WHERE "id" = :id AND "version" < :version )"
             R"(RETURNING "id", "version", "email", "balance", "active", "nickname", "logins")");
   const std::array<std::size_t, 1> logins{6};
   EXPECT_EQ(optimist::sql::increment(GetParam(), t, logins, true),

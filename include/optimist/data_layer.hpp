@@ -55,7 +55,8 @@ class DataLayer {
   /// increments the version; returns the new version. With no changes it only checks the
   /// version and returns it unchanged.
   /// Errors: stale_record (the record exists at another version; `stored_version` says which),
-  /// not_found, conflict, unavailable, internal.
+  /// not_found, invalid (changes for a record at Table::version_max: the version field
+  /// out_of_range), conflict, unavailable, internal.
   [[nodiscard]] Result<std::int64_t> update(const Table& table, std::string_view action,
                                             std::int64_t key, std::int64_t expected_version,
                                             std::span<const Assignment> changes);
@@ -64,7 +65,9 @@ class DataLayer {
   /// increments the version, without reading the record first, so it is never stale; with
   /// `expected_version` set it also checks the version first, in the same step. Returns the
   /// record as stored after the change.
-  /// Errors: not_found, stale_record (only with `expected_version`), unavailable, internal.
+  /// Errors: not_found, stale_record (only with `expected_version`), invalid (the record is at
+  /// Table::version_max: the version field out_of_range; or a sum does not fit), unavailable,
+  /// internal.
   [[nodiscard]] Result<Row> increment(const Table& table, std::string_view action, std::int64_t key,
                                       std::span<const Increment> deltas,
                                       std::optional<std::int64_t> expected_version = {});

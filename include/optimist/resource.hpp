@@ -88,12 +88,7 @@ class Resource {
   [[nodiscard]] Result<T> create(Cs&&... changes) const {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no create action");
     static_assert(Action::kind == ActionKind::create, "optimist: create<> needs a Create action");
-    check_changes<Action, Cs...>();
-    T record{};
-    ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
-    std::vector<FieldError> errors;
-    S::check_record(record, errors, [](std::size_t) { return false; });
-    if (!errors.empty()) return detail::invalid_error(*table_, Action::name, std::move(errors));
+    OPTIMIST_TRY(record, created<Action>(std::forward<Cs>(changes)...));
     OPTIMIST_TRY(key, data_->insert(*table_, Action::name, S::to_row(record)));
     record.*(S::key_member) = key;
     return record;
@@ -103,20 +98,13 @@ class Resource {
   /// returns `record` with the changes and the new version. Changes equal to the values
   /// in `record` are dropped; when none remain, the version is still checked but not
   /// incremented. Errors: stale_record (filter {version, record's version}, stored_version),
-  /// not_found, invalid (a refused field, or a version below 1; nothing written), conflict,
-  /// unavailable, internal.
+  /// not_found, invalid (a refused field, a version below 1, or a record at its version type's
+  /// maximum, which never wraps; nothing written), conflict, unavailable, internal.
   template <class Action = UpdateAction, class... Cs>
   [[nodiscard]] Result<T> update(const T& record, Cs&&... changes) const {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
     static_assert(Action::kind == ActionKind::update, "optimist: update<> needs an Update action");
-    check_changes<Action, Cs...>();
-    if (record.*(S::version_member) < 1) return invalid_version(Action::name);
-    std::vector<FieldError> errors;
-    (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
-                         errors),
-     ...);
-    if (!errors.empty()) return refused(Action::name, std::move(errors));
-
+    OPTIMIST_TRYV(check_update<Action>(record, changes...));
     std::array<Assignment, sizeof...(Cs)> assignments;
     std::size_t n = 0;
     [[maybe_unused]] auto collect = [&](const auto& change) {
@@ -158,16 +146,20 @@ class Resource {
   /// the input to the stored record if it is still at `record`'s version; values equal to
   /// those in `record` are dropped. A version below 1 is refused before the input is read.
   /// Errors: stale_record (filter {version, record's version}, stored_version), not_found,
-  /// invalid (nothing written), conflict, unavailable, internal.
+  /// invalid (as above, or a record at its version type's maximum; nothing written),
+  /// conflict, unavailable, internal.
   template <class Action = UpdateAction>
   [[nodiscard]] Result<T> update_from(const T& record, const Input& input) const {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
     static_assert(Action::kind == ActionKind::update,
                   "optimist: update_from<> needs an Update action");
     check_accept_list<Action>();
-    if (record.*(S::version_member) < 1) return invalid_version(Action::name);
     static constexpr auto accepted = S::template accepted_columns<Action>();
-    return update_input(Action::name, accepted, record, input);
+    OPTIMIST_TRY(planned, input_update(Action::name, accepted, record, input));
+    OPTIMIST_TRY(version, data_->update(*table_, Action::name, record.*(S::key_member),
+                                        record.*(S::version_member), planned.assignments));
+    planned.updated.*(S::version_member) = static_cast<detail::value_t<S::version_member>>(version);
+    return std::move(planned.updated);
   }
 
   /// Deletes the stored record if it is still at `record`'s version.
@@ -177,7 +169,7 @@ class Resource {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no destroy action");
     static_assert(Action::kind == ActionKind::destroy,
                   "optimist: destroy<> needs a Destroy action");
-    if (record.*(S::version_member) < 1) return invalid_version(Action::name);
+    OPTIMIST_TRYV(check_version(record, Action::name));
     return data_->destroy(*table_, Action::name, record.*(S::key_member),
                           record.*(S::version_member));
   }
@@ -188,8 +180,8 @@ class Resource {
   /// never stale: concurrent changes all land, and holders of older copies see a conflict on
   /// their next locked update. Returns the record as stored right after the change (its new
   /// version included), never the caller's copy.
-  /// Errors: not_found, invalid (an amount or the sum does not fit: out_of_range; nothing
-  /// written), unavailable, internal.
+  /// Errors: not_found, invalid (an amount or the sum does not fit, or the record is at its
+  /// version type's maximum: out_of_range; nothing written), unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
     return apply_deltas<Action, Ds...>(key, std::nullopt, deltas...);
@@ -205,12 +197,13 @@ class Resource {
   /// change(), but only if the stored record is still at `record`'s version, checked in the
   /// same data-layer step as the change.
   /// Errors: stale_record (filter {version, record's version}, stored_version), not_found,
-  /// invalid (a version below 1, or the sum does not fit), unavailable, internal.
+  /// invalid (a version below 1 or at its type's maximum, or the sum does not fit),
+  /// unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change_locked(const T& record, const Ds&... deltas) const {
-    if (record.*(S::version_member) < 1) return invalid_version(Action::name);
-    return apply_deltas<Action, Ds...>(record.*(S::key_member),
-                                       std::int64_t{record.*(S::version_member)}, deltas...);
+    OPTIMIST_TRYV(check_version(record, Action::name));
+    return apply_deltas<Action, Ds...>(
+        record.*(S::key_member), static_cast<std::int64_t>(record.*(S::version_member)), deltas...);
   }
 
   /// change(key, ...), throwing optimist::Exception on error.
@@ -262,6 +255,7 @@ class Resource {
 
  private:
   friend class StepContext;  // binds a Resource to a unit's transaction
+  friend class Unit;         // validates a unit's steps before its transaction opens
   Resource(std::shared_ptr<Store> store, const Table* table)
       : store_(std::move(store)), data_(store_.get()), table_(table) {}
 
@@ -313,58 +307,107 @@ class Resource {
                   "add it to the update action's accept list");
     static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
                   "optimist: the same attribute is changed more than once in one call");
-    check_accept_list<Action>();
-    std::vector<FieldError> refused;
-    ((deltas.in_range ? void()
-                      : refused.push_back({table_->columns[S::template column<Ds::member>].name,
-                                           FieldReason::out_of_range})),
-     ...);
-    if (!refused.empty()) {
-      Error e = detail::invalid_error(*table_, Action::name, std::move(refused));
-      e.key = key;
-      return e;
-    }
+    OPTIMIST_TRYV(check_deltas<Action>(key, deltas...));
     const std::array<Increment, sizeof...(Ds)> increments{
         Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
     OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));
     return S::from_row(*table_, std::move(row));
   }
 
+  // The validation of each write, before any I/O: the calls above run it first, and a Unit
+  // runs it for every step whose input is known before its transaction opens.
+
+  // The record create() stores, validated.
+  template <class Action, class... Cs>
+  Result<T> created(Cs&&... changes) const {
+    check_changes<Action, Cs...>();
+    T record{};
+    ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
+    std::vector<FieldError> errors;
+    S::check_record(record, errors, [](std::size_t) { return false; });
+    if (!errors.empty()) return refused(Action::name, std::move(errors));
+    return record;
+  }
+
+  // The version check and the values of update().
+  template <class Action, class... Cs>
+  Result<void> check_update(const T& record, const Cs&... changes) const {
+    check_changes<Action, Cs...>();
+    OPTIMIST_TRYV(check_version(record, Action::name));
+    std::vector<FieldError> errors;
+    (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
+                         errors),
+     ...);
+    if (!errors.empty()) return refused(Action::name, std::move(errors));
+    return ok();
+  }
+
+  // The amounts of an atomic change.
+  template <class Action, class... Ds>
+  Result<void> check_deltas(std::int64_t key, const Ds&... deltas) const {
+    std::vector<FieldError> errors;
+    ((deltas.in_range ? void()
+                      : errors.push_back({table_->columns[S::template column<Ds::member>].name,
+                                          FieldReason::out_of_range})),
+     ...);
+    if (errors.empty()) return ok();
+    Error e = detail::invalid_error(*table_, Action::name, std::move(errors));
+    e.key = key;
+    return e;
+  }
+
+  // A record's version, which no stored record has below 1. (A test inline, the error out
+  // of line: the hot path then builds no Error.)
+  Result<void> check_version(const T& record, std::string_view action) const {
+    if (record.*(S::version_member) < 1) return invalid_version(action);
+    return ok();
+  }
+
   // The dynamic-input paths, once per resource: actions differ only in name and accept list.
-  Result<T> create_input(std::string_view action, std::span<const bool, S::size> accepted,
+
+  // The record create_from() stores, validated.
+  Result<T> input_record(std::string_view action, std::span<const bool, S::size> accepted,
                          const Input& input) const {
     std::vector<FieldError> errors;
     T record{};
     const auto resolved = S::apply_input(*table_, accepted, input, record, errors);
     S::check_record(record, errors, [&](std::size_t c) { return resolved.named[c]; });
     if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
-    OPTIMIST_TRY(key, data_->insert(*table_, action, S::to_row(record)));
-    record.*(S::key_member) = key;
     return record;
   }
 
-  Result<T> update_input(std::string_view action, std::span<const bool, S::size> accepted,
-                         const T& record, const Input& input) const {
-    std::vector<FieldError> errors;
-    T updated = record;
-    const auto resolved = S::apply_input(*table_, accepted, input, updated, errors);
-    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
-    std::vector<Assignment> assignments;
-    for (const std::size_t c : resolved.columns) {
-      if (c == detail::no_column) continue;
-      if (auto value = S::changed(c, record, updated))
-        assignments.push_back({c, std::move(*value)});
-    }
-    OPTIMIST_TRY(version, data_->update(*table_, action, record.*(S::key_member),
-                                        record.*(S::version_member), assignments));
-    updated.*(S::version_member) = static_cast<detail::value_t<S::version_member>>(version);
-    return updated;
+  Result<T> create_input(std::string_view action, std::span<const bool, S::size> accepted,
+                         const Input& input) const {
+    OPTIMIST_TRY(record, input_record(action, accepted, input));
+    OPTIMIST_TRY(key, data_->insert(*table_, action, S::to_row(record)));
+    record.*(S::key_member) = key;
+    return std::move(record);
   }
 
-  // The error for a record whose version is below 1, which no stored record has: refused
-  // before any I/O. (A test at the call site, not a Result<void>: the hot path then builds
-  // no Error.) Like refused(), built out of line and passed on as one pointer, so that the
-  // frames of update() and the rest hold no Error.
+  // What update_from() writes: the updated record and the assignments that differ.
+  struct InputUpdate {
+    T updated;
+    std::vector<Assignment> assignments;
+  };
+
+  // update_from()'s version check and input, validated.
+  Result<InputUpdate> input_update(std::string_view action, std::span<const bool, S::size> accepted,
+                                   const T& record, const Input& input) const {
+    OPTIMIST_TRYV(check_version(record, action));
+    std::vector<FieldError> errors;
+    InputUpdate planned{record, {}};
+    const auto resolved = S::apply_input(*table_, accepted, input, planned.updated, errors);
+    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
+    for (const std::size_t c : resolved.columns) {
+      if (c == detail::no_column) continue;
+      if (auto value = S::changed(c, record, planned.updated))
+        planned.assignments.push_back({c, std::move(*value)});
+    }
+    return planned;
+  }
+
+  // The error for a record whose version is below 1. Like refused(), built out of line and
+  // passed on as one pointer, so that the frames of update() and the rest hold no Error.
   [[gnu::noinline]] detail::ErrorBox invalid_version(std::string_view action) const {
     return refused(action,
                    {FieldError{table_->columns[S::version].name, FieldReason::out_of_range}});

@@ -42,6 +42,10 @@ struct Table {
   std::vector<Column> columns;
   std::size_t primary_key = 0;  ///< index into columns
   std::size_t version = 1;      ///< index into columns
+  /// The largest version the version attribute's type holds. A write that would take a
+  /// record past it is refused (`invalid`, the version field `out_of_range`): versions
+  /// never wrap.
+  std::int64_t version_max = INT64_MAX;
 
   /// Checks identifiers ([A-Za-z_][A-Za-z0-9_]*, at most 63 characters, as PostgreSQL
   /// allows; not a table name starting with sqlite_, nor a column name PostgreSQL keeps for

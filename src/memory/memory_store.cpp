@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "version_limit.hpp"
+
 namespace optimist {
 
 namespace {
@@ -197,6 +199,7 @@ Result<Row> MemoryStore::increment_locked(const Table& table, std::int64_t key,
   Row& row = it->second;
   const std::int64_t stored = std::get<std::int64_t>(row[table.version]);
   if (expected && stored != *expected) return stale(stored);
+  if (stored >= table.version_max) return version_limit_error(table);
   Row next = row;
   for (const Increment& d : deltas) {
     Value& v = next[d.column];

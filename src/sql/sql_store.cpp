@@ -6,6 +6,8 @@
 #include <bit>
 #include <set>
 
+#include "version_limit.hpp"
+
 namespace optimist::sql {
 
 namespace {
@@ -307,7 +309,7 @@ Prepared& SqlStore::lookup_or_prepare(Connection& c, const Connection::Key& key)
       text = sql::increment(dialect_, table, assigned, op == Op::increment_checked);
       in = assigned;
       in.push_back(table.primary_key);
-      if (op == Op::increment_checked) in.push_back(table.version);
+      in.push_back(table.version);
       out_all = true;
       break;
     case Op::begin:
@@ -421,9 +423,7 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
     }
     const std::size_t n = deltas.size();
     p.in[n].set_integer(key);
-    if (expected) {
-      p.in[n + 1].set_integer(*expected);
-    }
+    p.in[n + 1].set_integer(expected.value_or(table.version_max));
     // The returned row, not affected_rows(): after RETURNING, SQLite reports a stale count.
     if (p.statement->execute()) {
       Row row = read_row(p.out);
@@ -431,9 +431,12 @@ Result<Row> SqlStore::increment_on(Connection& c, const Table& table, std::int64
       return row;
     }
     p.statement->finish();
-    OPTIMIST_TRY(stored, probe(c, table, key, expected.value_or(0), false));
-    (void)stored;
-    return failure(ErrorKind::internal, "increment changed no row");
+    // No row: the record is gone or, checked, stale; unchecked, it is at the version limit.
+    auto missed = probe(c, table, key, expected.value_or(0), false);
+    if (!expected && !missed && missed.error().kind == ErrorKind::stale_record) {
+      return version_limit_error(table);
+    }
+    return std::move(missed).error();
   });
   // An overflow the database reported without naming the column: it is an incremented
   // column of the type it names (the first, when several are incremented at once).

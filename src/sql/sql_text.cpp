@@ -39,18 +39,18 @@ std::string_view type_name(Dialect d, ColumnType type) {
   return "TEXT";
 }
 
-// ` WHERE "id" = :id`, then ` AND "version" = :version` when `checked`.
-void where_key(std::string& out, const Table& t, bool checked) {
+// ` WHERE "id" = :id`, then ` AND "version" <op> :version` when `version_op` is given.
+void where_key(std::string& out, const Table& t, std::string_view version_op = {}) {
   const std::string& key = t.columns[t.primary_key].name;
   out += " WHERE ";
   quoted(out, key);
   out += " = ";
   placeholder(out, key);
-  if (checked) {
+  if (!version_op.empty()) {
     const std::string& version = t.columns[t.version].name;
     out += " AND ";
     quoted(out, version);
-    out += " = ";
+    out += version_op;
     placeholder(out, version);
   }
 }
@@ -128,7 +128,7 @@ std::string select_row(Dialect, const Table& t) {
   column_list(out, t);
   out += " FROM ";
   quoted(out, t.name);
-  where_key(out, t, false);
+  where_key(out, t);
   return out;
 }
 
@@ -173,14 +173,14 @@ std::string locked_update(Dialect, const Table& t, std::span<const std::size_t> 
     out += ", ";
   }
   bump_version(out, t);
-  where_key(out, t, true);
+  where_key(out, t, " = ");
   return out;
 }
 
 std::string locked_destroy(Dialect, const Table& t) {
   std::string out = "DELETE FROM ";
   quoted(out, t.name);
-  where_key(out, t, true);
+  where_key(out, t, " = ");
   return out;
 }
 
@@ -189,7 +189,7 @@ std::string version_probe(Dialect, const Table& t) {
   quoted(out, t.columns[t.version].name);
   out += " FROM ";
   quoted(out, t.name);
-  where_key(out, t, false);
+  where_key(out, t);
   return out;
 }
 
@@ -206,7 +206,8 @@ std::string increment(Dialect, const Table& t, std::span<const std::size_t> colu
     out += ", ";
   }
   bump_version(out, t);
-  where_key(out, t, checked);
+  // Unchecked, the filter keeps a record at the version limit from wrapping.
+  where_key(out, t, checked ? " = " : " < ");
   out += " RETURNING ";
   column_list(out, t);
   return out;

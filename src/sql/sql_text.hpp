@@ -55,7 +55,9 @@ enum class Dialect { sqlite, postgresql };
 
 /// Adds a delta to each column in `columns` (ascending), bumps the version and returns every
 /// column of the changed row, in column order. With `checked`, filters on the expected
-/// version too. Binds: each delta in the given order, key, then (checked) expected version.
+/// version; without, on a version below the table's version_max, so that it never wraps.
+/// Binds: each delta in the given order, key, then the expected version (checked) or
+/// version_max.
 [[nodiscard]] std::string increment(Dialect d, const Table& t, std::span<const std::size_t> columns,
                                     bool checked);
 

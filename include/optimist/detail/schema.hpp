@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -238,6 +239,10 @@ const Result<Table>& Schema<T>::table() {
     t.name = std::string(spec.table);
     t.primary_key = key;
     t.version = version;
+    using VersionType = std::remove_cvref_t<decltype(std::declval<T&>().*version_member)>;
+    if constexpr (std::cmp_less(std::numeric_limits<VersionType>::max(), INT64_MAX)) {
+      t.version_max = static_cast<std::int64_t>(std::numeric_limits<VersionType>::max());
+    }
     const T defaults{};
     for_each([&](const auto& a) {
       using V = typename std::remove_cvref_t<decltype(a)>::value_type;
