@@ -137,12 +137,25 @@ UnitResult Unit::run(const std::shared_ptr<Store>& store) const {
   UnitResults results;
   std::string failed;
 
+  // Steps whose input is known now are validated before anything runs: an invalid unit
+  // opens no transaction and runs no step.
+  for (const Step& step : steps_) {
+    if (!step.precheck) continue;
+    if (auto r = step.precheck(store); !r) return unit_error(step.name, std::move(r).error(), {});
+  }
+
   // Checks first, on the store: nothing is open, nothing written yet.
   std::vector<Step> checks;
   std::copy_if(steps_.begin(), steps_.end(), std::back_inserter(checks),
                [](const Step& s) { return s.kind == StepKind::check; });
   if (auto r = run_steps(checks, false, store, *store, results, failed); !r) {
     return unit_error(failed, std::move(r).error(), std::move(results));
+  }
+
+  // A unit of checks alone writes nothing: it opens no transaction.
+  if (std::all_of(steps_.begin(), steps_.end(),
+                  [](const Step& s) { return s.kind == StepKind::check; })) {
+    return results;
   }
 
   // Tables must exist before the transaction: a store may refuse schema work inside one.

@@ -17,6 +17,7 @@
 #include "resources/player.hpp"
 #include "resources/transfer.hpp"
 #include "support/backend.hpp"
+#include "support/faulty_store.hpp"
 #include "support/matchers.hpp"
 #include "support/rendezvous.hpp"
 
@@ -131,7 +132,8 @@ TEST_P(UnitTest, StepsAreListedWithoutRunning) {
       .destroy("close", a)
       .custom("note", [](optimist::StepContext&) { return optimist::Result<int>(1); })
       .check("limits", [](optimist::StepContext&) { return optimist::Result<int>(2); })
-      .merge("more", [](const optimist::UnitResults&) { return Unit{}; });
+      .merge("more", [](const optimist::UnitResults&) { return Unit{}; })
+      .merge<Player>("bonus_round", [](const optimist::UnitResults&) { return Unit{}; });
   EXPECT_THAT(unit.steps(), ElementsAre(StepInfo{"debit", StepKind::update, "Account"},
                                         StepInfo{"credit", StepKind::update, "Account"},
                                         StepInfo{"record", StepKind::create, "Transfer"},
@@ -139,7 +141,8 @@ TEST_P(UnitTest, StepsAreListedWithoutRunning) {
                                         StepInfo{"close", StepKind::destroy, "Account"},
                                         StepInfo{"note", StepKind::custom, ""},
                                         StepInfo{"limits", StepKind::check, ""},
-                                        StepInfo{"more", StepKind::merge, ""}));
+                                        StepInfo{"more", StepKind::merge, ""},
+                                        StepInfo{"bonus_round", StepKind::merge, "Player"}));
   EXPECT_EQ(optimist::Resource<Account>{store}.get(1).error().kind, ErrorKind::not_found)
       << "listing steps wrote something";
 }
@@ -224,6 +227,70 @@ TEST_P(UnitTest, ChecksRunBeforeTheTransactionAndStopTheUnit) {
   EXPECT_THAT(r.error().completed.names(), ElementsAre("lookup"));
   EXPECT_EQ(checks, 2);
   EXPECT_THAT(players.get(1), HasErrorKind(ErrorKind::not_found));
+}
+
+TEST_P(UnitTest, AnInvalidInputIsRefusedBeforeAnyStepRunsOrATransactionOpens) {
+  const auto faulty = std::make_shared<optimist::testing::FaultyStore>(store);
+  const optimist::Resource<Player> players{faulty};
+  const Player ann = players.create_or_throw(set<&Player::name>("Ann"));
+  const std::int64_t before = faulty->calls();
+  const Player never_stored{.id = ann.id, .version = 0, .name = "Ann"};
+  int checks = 0;
+  const auto count = [&](optimist::StepContext&) -> optimist::Result<void> {
+    ++checks;
+    return optimist::ok();
+  };
+  const std::vector<std::pair<std::string, Unit>> invalid_units{
+      {"named", Unit{}.check("count", count).create<Player>("named", set<&Player::name>(""))},
+      {"long",
+       Unit{}.check("count", count).update("long", ann, set<&Player::name>(std::string(101, 'x')))},
+      {"input",
+       Unit{}.check("count", count).create_from<Player>("input", {{"points", std::int64_t{1}}})},
+      {"refused",
+       Unit{}.check("count", count).update_from("refused", ann, {{"id", std::int64_t{9}}})},
+      {"gone", Unit{}.check("count", count).destroy("gone", never_stored)},
+      {"locked", Unit{}
+                     .check("count", count)
+                     .change_locked("locked", never_stored, increment<&Player::points>(1))},
+  };
+  for (const auto& [step, unit] : invalid_units) {
+    const auto r = unit.run(faulty);
+    ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid)) << step;
+    EXPECT_EQ(r.error().step, step);
+    EXPECT_THAT(r.error().completed.names(), IsEmpty());
+  }
+  EXPECT_EQ(checks, 0) << "a check ran before an invalid step was refused";
+  EXPECT_EQ(faulty->calls(), before) << "an invalid unit reached the store";
+}
+
+TEST_P(UnitTest, AStepBuiltFromEarlierResultsIsValidatedWhenItRuns) {
+  const optimist::Resource<Player> players{store};
+  const auto r = Unit{}
+                     .create<Player>("first", set<&Player::name>("a"))
+                     .create<Player>("second",
+                                     [](const optimist::UnitResults&) {
+                                       return std::tuple{set<&Player::name>("")};
+                                     })
+                     .run(store);
+  ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid));
+  EXPECT_EQ(r.error().step, "second");
+  EXPECT_THAT(r.error().completed.names(), ElementsAre("first"));
+  EXPECT_THAT(players.get(r.error().completed.get<Player>("first").id),
+              HasErrorKind(ErrorKind::not_found));
+}
+
+TEST_P(UnitTest, AUnitWithNothingToWriteOpensNoTransaction) {
+  const auto faulty = std::make_shared<optimist::testing::FaultyStore>(store);
+  const auto empty = Unit{}.run(faulty);
+  ASSERT_THAT(empty, IsOk());
+  EXPECT_EQ(empty.value().size(), 0U);
+  const auto checks_only =
+      Unit{}
+          .check("one", [](optimist::StepContext&) { return optimist::Result<int>(1); })
+          .run(faulty);
+  ASSERT_THAT(checks_only, IsOk());
+  EXPECT_EQ(checks_only.value().get<int>("one"), 1);
+  EXPECT_EQ(faulty->calls(), 0) << "begin or commit was called";
 }
 
 TEST_P(UnitTest, ThrownOptimistExceptionFailsTheStep) {

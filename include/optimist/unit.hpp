@@ -177,8 +177,11 @@ class StepContext {
 ///         .create<Transfer>("record", set<&Transfer::from_account>(from.id), ...);
 ///     auto r = unit.run(store);   // r.value().get<Transfer>("record")
 ///
-/// run() first runs the check steps, in order, on the store (no transaction is open yet),
-/// then opens a transaction, runs every other step in order, and commits. The first step
+/// run() first validates every write step whose input is known when the unit is built
+/// (not those built from a function of earlier results), so that an invalid unit runs no
+/// step and opens no transaction; then runs the check steps, in order, on the store (no
+/// transaction is open yet), then opens a transaction, runs every other step in order, and
+/// commits. A unit of check steps alone, or of none, opens no transaction. The first step
 /// that fails stops the unit: everything is rolled back and run() returns a UnitError with
 /// that step's name, its Error, and the results of the steps before it. A step built from a
 /// function (`update<T>(name, fn)`, `custom`, `merge`, ...) calls it when the step runs,
@@ -198,11 +201,14 @@ class Unit {
   requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& create(std::string name,
                                                                                Cs&&... changes) {
     using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
+    auto cs = std::make_tuple(std::forward<Cs>(changes)...);
     return add_resource_step<T>(
         std::move(name), StepKind::create,
-        [cs = std::make_tuple(std::forward<Cs>(changes)...)](const Resource<T>& r,
-                                                             const UnitResults&) {
+        [cs](const Resource<T>& r, const UnitResults&) {
           return std::apply([&](const auto&... c) { return r.template create<A>(c...); }, cs);
+        },
+        [cs](const Resource<T>& r) {
+          return std::apply([&](const auto&... c) { return r.template created<A>(c...); }, cs);
         });
   }
   /// Creates a record from the changes `fn(results)` returns as a std::tuple of set<>s.
@@ -222,12 +228,16 @@ class Unit {
                                                                                const T& record,
                                                                                Cs&&... changes) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
+    auto cs = std::make_tuple(std::forward<Cs>(changes)...);
     return add_resource_step<T>(
         std::move(name), StepKind::update,
-        [record, cs = std::make_tuple(std::forward<Cs>(changes)...)](const Resource<T>& r,
-                                                                     const UnitResults&) {
+        [record, cs](const Resource<T>& r, const UnitResults&) {
           return std::apply([&](const auto&... c) { return r.template update<A>(record, c...); },
                             cs);
+        },
+        [record, cs](const Resource<T>& r) {
+          return std::apply(
+              [&](const auto&... c) { return r.template check_update<A>(record, c...); }, cs);
         });
   }
   /// Updates the record `fn(results)` returns first in a std::tuple, with the set<>s after
@@ -250,8 +260,12 @@ class Unit {
     using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
     return add_resource_step<T>(
         std::move(name), StepKind::create,
-        [input = std::move(input)](const Resource<T>& r, const UnitResults&) {
+        [input](const Resource<T>& r, const UnitResults&) {
           return r.template create_from<A>(input);
+        },
+        [input](const Resource<T>& r) {
+          static constexpr auto accepted = detail::Schema<T>::template accepted_columns<A>();
+          return r.input_record(A::name, accepted, input);
         });
   }
   /// Updates `record` from dynamic input, locked on its version (Resource<T>::update_from).
@@ -260,15 +274,24 @@ class Unit {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
     return add_resource_step<T>(
         std::move(name), StepKind::update,
-        [record, input = std::move(input)](const Resource<T>& r, const UnitResults&) {
+        [record, input](const Resource<T>& r, const UnitResults&) {
           return r.template update_from<A>(record, input);
+        },
+        [record, input](const Resource<T>& r) {
+          static constexpr auto accepted = detail::Schema<T>::template accepted_columns<A>();
+          return r.input_update(A::name, accepted, record, input);
         });
   }
 
   /// Destroys `record`, locked on its version. The step's result is `record`.
   template <class Action = void, Defined T>
   Unit& destroy(std::string name, const T& record) {
-    return destroy<T, Action>(std::move(name), [record](const UnitResults&) { return record; });
+    destroy<T, Action>(std::move(name), [record](const UnitResults&) { return record; });
+    steps_.back().precheck = prechecked<T>([record](const Resource<T>& r) {
+      return r.check_version(record,
+                             detail::action_or<typename Resource<T>::DestroyAction, Action>::name);
+    });
+    return *this;
   }
   /// Destroys the record `fn(results)` returns, locked on its version.
   template <Defined T, class Action = void, class F>
@@ -288,10 +311,14 @@ class Unit {
   requires(detail::IsDelta<Ds>::value&&...) Unit& change(std::string name, std::int64_t key,
                                                          const Ds&... deltas) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(std::move(name), StepKind::change,
-                                [key, deltas...](const Resource<T>& r, const UnitResults&) {
-                                  return r.template change<A>(key, deltas...);
-                                });
+    return add_resource_step<T>(
+        std::move(name), StepKind::change,
+        [key, deltas...](const Resource<T>& r, const UnitResults&) {
+          return r.template change<A>(key, deltas...);
+        },
+        [key, deltas...](const Resource<T>& r) {
+          return r.template check_deltas<A>(key, deltas...);
+        });
   }
   /// Atomic change of `record`'s stored record, checked against its version in the same
   /// data-layer step (Resource<T>::change_locked).
@@ -299,10 +326,15 @@ class Unit {
   requires(detail::IsDelta<Ds>::value&&...) Unit& change_locked(std::string name, const T& record,
                                                                 const Ds&... deltas) {
     using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(std::move(name), StepKind::change,
-                                [record, deltas...](const Resource<T>& r, const UnitResults&) {
-                                  return r.template change_locked<A>(record, deltas...);
-                                });
+    return add_resource_step<T>(
+        std::move(name), StepKind::change,
+        [record, deltas...](const Resource<T>& r, const UnitResults&) {
+          return r.template change_locked<A>(record, deltas...);
+        },
+        [record, deltas...](const Resource<T>& r) -> Result<void> {
+          OPTIMIST_TRYV(r.check_version(record, A::name));
+          return r.template check_deltas<A>(record.*(detail::Schema<T>::key_member), deltas...);
+        });
   }
 
   /// A step inside the transaction: `fn(StepContext&)` returns a Result<V>; V (or
@@ -331,7 +363,13 @@ class Unit {
   /// transaction. The merge step has no result of its own.
   template <Defined... Ts, class F>
   requires std::invocable<const F&, const UnitResults&> Unit& merge(std::string name, F fn) {
-    Step s{std::move(name), StepKind::merge, {}, {&detail::Schema<Ts>::table...}, {}, {}};
+    Step s{std::move(name),
+           StepKind::merge,
+           resource_of<Ts...>(),
+           {&detail::Schema<Ts>::table...},
+           {},
+           {},
+           {}};
     s.expand = [fn = std::move(fn)](const UnitResults& rs) -> Unit { return fn(rs); };
     return add(std::move(s));
   }
@@ -349,7 +387,8 @@ class Unit {
   [[nodiscard]] Result<void> validate() const;
 
   /// Runs the unit on `store`, all or nothing (see the class comment). Errors (in the
-  /// UnitError): invalid (a malformed unit, step named; nothing runs), whatever a failing
+  /// UnitError): invalid (a malformed unit, or a step's input refused before anything ran;
+  /// step named, nothing runs), whatever a failing
   /// step returns (stale_record, not_found, conflict, invalid, an application's kind...),
   /// and unavailable, conflict or internal from begin or commit (step empty).
   [[nodiscard]] UnitResult run(const std::shared_ptr<Store>& store) const;
@@ -363,16 +402,44 @@ class Unit {
     std::vector<const Result<Table>& (*)()> tables;  // the tables to prepare before begin()
     Run run;
     std::function<Unit(const UnitResults&)> expand;  // merge steps
+    // The validation of a step whose input is known when the unit is built, run before
+    // anything else; empty for steps built from earlier results.
+    std::function<Result<void>(const std::shared_ptr<Store>&)> precheck;
   };
 
+  // A precheck from `fn(resource)`, on a Resource<T> of the unit's store.
   template <Defined T, class F>
-  Unit& add_resource_step(std::string name, StepKind kind, F fn) {
+  static auto prechecked(F fn) {
+    return [fn = std::move(fn)](const std::shared_ptr<Store>& store) -> Result<void> {
+      const auto& table = detail::Schema<T>::table();
+      if (!table) return table.error();
+      OPTIMIST_TRYV(fn(Resource<T>(store, &table.value())));
+      return ok();
+    };
+  }
+
+  // The resource a step lists in steps(): the one it names, or none when it names several.
+  template <class... Ts>
+  static std::string resource_of() {
+    if constexpr (sizeof...(Ts) == 1) {
+      return std::string((Definition<Ts>::resource.name, ...));
+    } else {
+      return {};
+    }
+  }
+
+  // A step on resource T: `fn(resource, results)` runs it; `check(resource)`, when given,
+  // validates its input before the transaction opens.
+  template <Defined T, class F, class C = std::nullptr_t>
+  Unit& add_resource_step(std::string name, StepKind kind, F fn, C check = nullptr) {
     Step s{std::move(name),
            kind,
            std::string(Definition<T>::resource.name),
            {&detail::Schema<T>::table},
            {},
+           {},
            {}};
+    if constexpr (!std::is_null_pointer_v<C>) s.precheck = prechecked<T>(std::move(check));
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) -> Result<void> {
       OPTIMIST_TRY(resource, ctx.resource<T>());
       OPTIMIST_TRY(record, fn(resource, ctx.results()));
@@ -390,9 +457,8 @@ class Unit {
     static_assert(std::is_void_v<typename R::value_type> ||
                       std::is_copy_constructible_v<typename R::value_type>,
                   "optimist: a step's result must be copyable");
-    Step s{std::move(name), kind, {}, {&detail::Schema<Ts>::table...}, {}, {}};
-    if constexpr (sizeof...(Ts) == 1)
-      s.resource = std::string((Definition<Ts>::resource.name, ...));
+    Step s{
+        std::move(name), kind, resource_of<Ts...>(), {&detail::Schema<Ts>::table...}, {}, {}, {}};
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) mutable -> Result<void> {
       auto r = fn(ctx);
       if (!r) return std::move(r).error();
