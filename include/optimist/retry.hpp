@@ -80,9 +80,13 @@ template <std::uniform_random_bit_generator Rng>
 
 namespace detail {
 template <class R>
-struct RetryValue;
+struct RetryValue {
+  static constexpr bool is_result = false;
+  using type = void;
+};
 template <class T>
 struct RetryValue<Result<T>> {
+  static constexpr bool is_result = true;
   using type = T;
 };
 
@@ -107,11 +111,14 @@ decltype(auto) call_attempt(F& f, int attempt) {
 /// attempts as the policy says. The callable must do the whole read-modify-write: reload
 /// the record, recompute the change, write it.
 ///
-///   auto out = optimist::retry(policy, [&] {
+///   auto out = optimist::retry(policy, [&]() -> optimist::Result<Counter> {
 ///     OPTIMIST_TRY(c, counters.get(id));
 ///     return counters.update(c, set<&Counter::value>(c.value + 1));
 ///   });
 ///   // out.result: the last Result; out.attempts: how many ran
+///
+/// (A lambda that uses OPTIMIST_TRY names its return type: OPTIMIST_TRY returns the error
+/// alone, which is not a Result, so `auto` would deduce two types.)
 ///
 /// Returns the last attempt's Result unchanged (so its error kinds are the callable's) and
 /// the number of attempts. Thread-safe as long as the callable is; the jitter uses a
@@ -119,6 +126,9 @@ decltype(auto) call_attempt(F& f, int attempt) {
 template <class F>
 [[nodiscard]] auto retry(const RetryPolicy& policy, F&& attempt) {
   using R = std::remove_cvref_t<decltype(detail::call_attempt(attempt, 1))>;
+  static_assert(detail::RetryValue<R>::is_result,
+                "optimist: retry() needs a callable that returns an optimist::Result<T>; with "
+                "OPTIMIST_TRY inside a lambda, name the type: [&]() -> optimist::Result<T> {...}");
   using T = typename detail::RetryValue<R>::type;
   const int max_attempts = std::max(policy.max_attempts, 1);
   int n = 1;

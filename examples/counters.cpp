@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// A read-modify-write that retries when it loses a race, and the URLs that open stores.
+#include <fmt/format.h>
+
+#include "resources/counter.hpp"
+
+using app::Counter;
+using optimist::set;
+
+namespace {
+
+/// Adds one to counter `id`, reloading and redoing the change while it loses races.
+optimist::RetryOutcome<Counter> bump(const optimist::Resource<Counter>& counters, std::int64_t id) {
+  auto out = optimist::retry(optimist::RetryPolicy{}, [&]() -> optimist::Result<Counter> {
+    OPTIMIST_TRY(c, counters.get(id));
+    return counters.update(c, set<&Counter::value>(c.value + 1));
+  });
+  return out;
+}
+
+/// The store URLs of the README's "SQL stores" section; compiled, not run: the PostgreSQL
+/// hosts are examples.
+[[maybe_unused]] void open_stores() {
+  auto store = optimist::open("sqlite:app.db").value();      // WAL file
+  auto scratch = optimist::open("sqlite::memory:").value();  // private, in memory
+  auto shared = optimist::open("postgresql://app:secret@db.internal:5432/app?pool=16").value();
+  auto same = optimist::open("postgresql:host=db.internal dbname=app user=app").value();
+}
+
+}  // namespace
+
+int main() {
+  const optimist::Resource<Counter> counters{optimist::open("sqlite::memory:").value()};
+  const Counter hits = counters.create_or_throw(set<&Counter::name>("hits"));
+  const auto out = bump(counters, hits.id);
+  fmt::print("{} is {} after {} attempt(s)\n", out.result.value().name, out.result.value().value,
+             out.attempts);
+  return 0;
+}
