@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <iterator>
+#include <ostream>
 
 namespace optimist {
 
@@ -50,6 +51,62 @@ std::string_view to_string(FieldReason r) noexcept {
       return "is malformed";
   }
   return "is invalid";
+}
+
+std::string_view name_of(FieldReason r) noexcept {
+  switch (r) {
+    case FieldReason::required:
+      return "required";
+    case FieldReason::too_long:
+      return "too_long";
+    case FieldReason::not_accepted:
+      return "not_accepted";
+    case FieldReason::unknown_attribute:
+      return "unknown_attribute";
+    case FieldReason::wrong_type:
+      return "wrong_type";
+    case FieldReason::out_of_range:
+      return "out_of_range";
+    case FieldReason::invalid_utf8:
+      return "invalid_utf8";
+    case FieldReason::contains_nul:
+      return "contains_nul";
+    case FieldReason::invalid_identifier:
+      return "invalid_identifier";
+    case FieldReason::duplicate_name:
+      return "duplicate_name";
+    case FieldReason::missing_column:
+      return "missing_column";
+    case FieldReason::malformed:
+      return "malformed";
+  }
+  return "invalid";
+}
+
+std::ostream& operator<<(std::ostream& os, ErrorClass c) {
+  return os << to_string(c);
+}
+
+std::ostream& operator<<(std::ostream& os, const ErrorKind& kind) {
+  return os << kind.name;
+}
+
+std::ostream& operator<<(std::ostream& os, FieldReason r) {
+  return os << name_of(r);
+}
+
+std::ostream& operator<<(std::ostream& os, const FieldError& f) {
+  os << '{' << f.field << ", " << f.reason;
+  if (f.reason == FieldReason::too_long) os << ", " << f.limit;
+  return os << '}';
+}
+
+std::ostream& operator<<(std::ostream& os, const Filter& f) {
+  return os << '{' << f.attribute << ": " << f.expected << '}';
+}
+
+std::ostream& operator<<(std::ostream& os, const Error& e) {
+  return os << e.kind << ": " << e.message();
 }
 
 std::string Error::message() const {

@@ -71,6 +71,14 @@ std::string_view to_string(EventKind kind) noexcept {
   return "updated";
 }
 
+std::ostream& operator<<(std::ostream& os, EventKind kind) {
+  return os << to_string(kind);
+}
+
+std::ostream& operator<<(std::ostream& os, const Event& event) {
+  return os << '{' << event.topic() << ", " << event.action << ", " << event.version << '}';
+}
+
 std::string Event::topic() const {
   return fmt::format("{}.{}.{}:{}", lower(resource), to_string(kind), key_name, key);
 }

@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <iterator>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <string>
 
+#include "optimist/definition.hpp"
 #include "optimist/detail/values.hpp"
 #include "version_limit.hpp"
 
@@ -183,6 +185,38 @@ Error version_limit_error(const Table& table) {
   Error e = make_error(ErrorKind::invalid, "the version is at its type's maximum");
   e.fields.push_back({table.columns[table.version].name, FieldReason::out_of_range});
   return e;
+}
+
+std::string_view to_string(ColumnType type) noexcept {
+  switch (type) {
+    case ColumnType::integer:
+      return "integer";
+    case ColumnType::real:
+      return "real";
+    case ColumnType::boolean:
+      return "boolean";
+    case ColumnType::text:
+      return "text";
+  }
+  return "text";
+}
+
+std::ostream& operator<<(std::ostream& os, ColumnType type) {
+  return os << to_string(type);
+}
+
+std::ostream& operator<<(std::ostream& os, ActionKind kind) {
+  switch (kind) {
+    case ActionKind::read:
+      return os << "read";
+    case ActionKind::create:
+      return os << "create";
+    case ActionKind::update:
+      return os << "update";
+    case ActionKind::destroy:
+      return os << "destroy";
+  }
+  return os << "read";
 }
 
 }  // namespace optimist

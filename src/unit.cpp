@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ostream>
 #include <set>
 
 namespace optimist {
@@ -47,6 +48,14 @@ std::string_view to_string(StepKind kind) noexcept {
       return "merge";
   }
   return "custom";
+}
+
+std::ostream& operator<<(std::ostream& os, StepKind kind) {
+  return os << to_string(kind);
+}
+
+std::ostream& operator<<(std::ostream& os, const StepInfo& step) {
+  return os << '{' << step.name << ", " << step.kind << ", " << step.resource << '}';
 }
 
 std::vector<std::string> UnitResults::names() const {

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <limits>
 #include <string_view>
 #include <tuple>
@@ -144,6 +145,9 @@ constexpr ResourceSpec<T, As...> resource(std::string_view name, std::string_vie
 
 /// The kinds of action a resource declares.
 enum class ActionKind { read, create, update, destroy };
+
+/// The kind's name, e.g. `update`.
+std::ostream& operator<<(std::ostream& os, ActionKind kind);
 
 /// Reads a record by primary key.
 template <detail::FixedString Name>

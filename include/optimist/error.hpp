@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -130,7 +131,24 @@ class Exception : public std::runtime_error {
 };
 
 [[nodiscard]] std::string_view to_string(ErrorClass c) noexcept;
+/// The catalogue's phrase for a reason, e.g. "is required".
 [[nodiscard]] std::string_view to_string(FieldReason r) noexcept;
+/// The enumerator's name, e.g. "out_of_range".
+[[nodiscard]] std::string_view name_of(FieldReason r) noexcept;
+
+// Printers, so that failing assertions (GoogleTest, Catch2, ...) show values, not bytes.
+/// The class's name, e.g. `framework`.
+std::ostream& operator<<(std::ostream& os, ErrorClass c);
+/// The kind's name, e.g. `stale_record`.
+std::ostream& operator<<(std::ostream& os, const ErrorKind& kind);
+/// The enumerator's name, e.g. `too_long`.
+std::ostream& operator<<(std::ostream& os, FieldReason r);
+/// `{field, reason}`, with the limit for too_long: `{name, too_long, 100}`.
+std::ostream& operator<<(std::ostream& os, const FieldError& f);
+/// `{attribute: expected}`, e.g. `{version: 1}`.
+std::ostream& operator<<(std::ostream& os, const Filter& f);
+/// The kind and the catalogue message: `stale_record: Address.update ...`.
+std::ostream& operator<<(std::ostream& os, const Error& e);
 
 }  // namespace optimist
 

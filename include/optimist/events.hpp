@@ -19,6 +19,8 @@ enum class EventKind { created, updated, destroyed };
 
 /// "created", "updated" or "destroyed": the second segment of a topic.
 [[nodiscard]] std::string_view to_string(EventKind kind) noexcept;
+/// The kind's name, e.g. `updated`.
+std::ostream& operator<<(std::ostream& os, EventKind kind);
 
 /// One committed write to one record, delivered to subscribers after the commit.
 struct Event {
@@ -35,6 +37,9 @@ struct Event {
   /// `address.updated.id:42`.
   [[nodiscard]] std::string topic() const;
 };
+
+/// `{topic, action, version}`, e.g. `{address.updated.id:42, update, 3}`.
+std::ostream& operator<<(std::ostream& os, const Event& event);
 
 class Events;
 

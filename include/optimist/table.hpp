@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,6 +20,11 @@ using Row = std::vector<Value>;
 
 /// The storage type of a column.
 enum class ColumnType { integer, real, boolean, text };
+
+/// "integer", "real", "boolean" or "text".
+[[nodiscard]] std::string_view to_string(ColumnType type) noexcept;
+/// The type's name, as to_string.
+std::ostream& operator<<(std::ostream& os, ColumnType type);
 
 /// One column of a table, derived from a resource attribute.
 struct Column {

@@ -47,6 +47,11 @@ struct StepInfo {
   friend bool operator==(const StepInfo&, const StepInfo&) = default;
 };
 
+/// The kind's name, e.g. `merge`.
+std::ostream& operator<<(std::ostream& os, StepKind kind);
+/// `{name, kind, resource}`, e.g. `{debit, update, Account}`.
+std::ostream& operator<<(std::ostream& os, const StepInfo& step);
+
 /// The results of a unit's steps, by step name, in the order they ran. A create, update,
 /// change or destroy step's result is its record (T); a check or custom step's result is
 /// the value its Result held (std::monostate for Result<void>). Not thread-safe to modify;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // gMock matchers and printers for optimist results: assert kinds and fields, never text.
+// (optimist's value types print through their own operator<<.)
 #pragma once
 
 #include <gmock/gmock.h>
@@ -8,18 +9,6 @@
 #include <ostream>
 
 namespace optimist {
-
-inline void PrintTo(const ErrorKind& kind, std::ostream* os) {
-  *os << kind.name;
-}
-
-inline void PrintTo(const Error& e, std::ostream* os) {
-  *os << e.message();
-}
-
-inline void PrintTo(const FieldError& f, std::ostream* os) {
-  *os << "{" << f.field << ", " << to_string(f.reason) << ", " << f.limit << "}";
-}
 
 template <class T>
 void PrintTo(const Result<T>& r, std::ostream* os) {
