@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "optimist/store.hpp"
 #include "version_limit.hpp"
 
@@ -44,10 +46,10 @@ template <class T, class Get>
   return e;
 }
 
-template <class T>
-void annotate(Result<T>& r, const Table& table, std::string_view action,
-              std::optional<std::int64_t> key, std::optional<std::int64_t> expected) {
-  if (!r) add_context(r.error(), table, action, key, expected);
+// The refusal of a call in a transaction that an earlier failure aborted. Out of line, as
+// add_context.
+[[gnu::noinline]] Error aborted_error(const Error& cause) {
+  return make_error(ErrorKind::aborted, fmt::format("after {}: {}", cause.kind, cause.message()));
 }
 
 Event make_event(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
@@ -89,17 +91,25 @@ DataLayer::DataLayer(std::shared_ptr<spdlog::logger> logger) : logger_(std::move
 
 DataLayer::~DataLayer() = default;
 
+template <class T>
+void DataLayer::settle(Result<T>& r, const Table& table, std::string_view action,
+                       std::optional<std::int64_t> key, std::optional<std::int64_t> expected) {
+  if (r) return;
+  add_context(r.error(), table, action, key, expected);
+  failed(r.error());
+}
+
 Result<Row> DataLayer::get(const Table& table, std::string_view action, std::int64_t key) {
-  auto r = do_get(table, key);
-  annotate(r, table, action, key, std::nullopt);
+  auto r = aborted_by_ ? Result<Row>(aborted_error(*aborted_by_)) : do_get(table, key);
+  settle(r, table, action, key, std::nullopt);
   log_debug(*logger_, "{}.{} get key={} -> {}", table.resource, action, key, outcome_of(r));
   return r;
 }
 
 Result<Row> DataLayer::get_for_update(const Table& table, std::string_view action,
                                       std::int64_t key) {
-  auto r = do_get_for_update(table, key);
-  annotate(r, table, action, key, std::nullopt);
+  auto r = aborted_by_ ? Result<Row>(aborted_error(*aborted_by_)) : do_get_for_update(table, key);
+  settle(r, table, action, key, std::nullopt);
   log_debug(*logger_, "{}.{} get_for_update key={} -> {}", table.resource, action, key,
             outcome_of(r));
   return r;
@@ -107,8 +117,8 @@ Result<Row> DataLayer::get_for_update(const Table& table, std::string_view actio
 
 Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view action,
                                        const Row& row) {
-  auto r = do_insert(table, row);
-  annotate(r, table, action, std::nullopt, std::nullopt);
+  auto r = aborted_by_ ? Result<std::int64_t>(aborted_error(*aborted_by_)) : do_insert(table, row);
+  settle(r, table, action, std::nullopt, std::nullopt);
   if (r) written(table, action, EventKind::created, r.value(), version_in(table, row));
   log_debug(*logger_, "{}.{} insert key={} -> {}", table.resource, action, r ? r.value() : 0,
             outcome_of(r));
@@ -118,11 +128,12 @@ Result<std::int64_t> DataLayer::insert(const Table& table, std::string_view acti
 Result<std::int64_t> DataLayer::update(const Table& table, std::string_view action,
                                        std::int64_t key, std::int64_t expected_version,
                                        std::span<const Assignment> changes) {
-  auto r = !changes.empty() && expected_version >= table.version_max
+  auto r = aborted_by_ ? Result<std::int64_t>(aborted_error(*aborted_by_))
+           : !changes.empty() && expected_version >= table.version_max
                ? refuse_at_limit<std::int64_t>(table, expected_version,
                                                [&] { return do_get(table, key); })
                : do_update(table, key, expected_version, changes);
-  annotate(r, table, action, key, expected_version);
+  settle(r, table, action, key, expected_version);
   // An update that changed nothing keeps its version: nothing happened to announce.
   if (r && r.value() != expected_version) {
     written(table, action, EventKind::updated, key, r.value());
@@ -136,10 +147,11 @@ Result<std::int64_t> DataLayer::update(const Table& table, std::string_view acti
 Result<Row> DataLayer::increment(const Table& table, std::string_view action, std::int64_t key,
                                  std::span<const Increment> deltas,
                                  std::optional<std::int64_t> expected_version) {
-  auto r = expected_version && *expected_version >= table.version_max
+  auto r = aborted_by_ ? Result<Row>(aborted_error(*aborted_by_))
+           : expected_version && *expected_version >= table.version_max
                ? refuse_at_limit<Row>(table, *expected_version, [&] { return do_get(table, key); })
                : do_increment(table, key, deltas, expected_version);
-  annotate(r, table, action, key, expected_version);
+  settle(r, table, action, key, expected_version);
   if (r) written(table, action, EventKind::updated, key, version_in(table, r.value()));
   log_debug(*logger_, "{}.{} increment key={} columns={} expected_version={} -> {}", table.resource,
             action, key, deltas.size(), expected_version.value_or(0), outcome_of(r));
@@ -148,8 +160,9 @@ Result<Row> DataLayer::increment(const Table& table, std::string_view action, st
 
 Result<void> DataLayer::destroy(const Table& table, std::string_view action, std::int64_t key,
                                 std::int64_t expected_version) {
-  auto r = do_destroy(table, key, expected_version);
-  annotate(r, table, action, key, expected_version);
+  auto r = aborted_by_ ? Result<void>(aborted_error(*aborted_by_))
+                       : do_destroy(table, key, expected_version);
+  settle(r, table, action, key, expected_version);
   if (r) written(table, action, EventKind::destroyed, key, expected_version);
   log_debug(*logger_, "{}.{} destroy key={} expected_version={} -> {}", table.resource, action, key,
             expected_version, outcome_of(r));
@@ -169,9 +182,73 @@ void Transaction::written(const Table& table, std::string_view action, EventKind
   pending_.push_back(make_event(table, action, kind, key, version));
 }
 
+void Transaction::failed(const Error& error) {
+  // not_found and stale_record are answers the database gives without an error; the first
+  // real failure is kept, later ones are its consequences.
+  if (error.kind == ErrorKind::not_found || error.kind == ErrorKind::stale_record) return;
+  if (!aborted_by_) aborted_by_ = std::make_unique<Error>(error);
+}
+
+Result<void> Transaction::no_savepoint() const {
+  if (!active_) return make_error(ErrorKind::invalid, "the transaction is already finished");
+  if (savepoints_.empty()) return make_error(ErrorKind::invalid, "no savepoint is open");
+  return ok();
+}
+
+Result<void> Transaction::savepoint() {
+  if (!active_) return make_error(ErrorKind::invalid, "the transaction is already finished");
+  if (aborted_by_) return aborted_error(*aborted_by_);
+  auto r = do_savepoint(savepoints_.size() + 1);
+  if (r) {
+    savepoints_.push_back(pending_.size());
+  } else {
+    failed(r.error());
+  }
+  log_debug(*logger(), "transaction savepoint {} -> {}", savepoints_.size(), outcome_of(r));
+  return r;
+}
+
+Result<void> Transaction::release_savepoint() {
+  OPTIMIST_TRYV(no_savepoint());
+  if (aborted_by_) return aborted_error(*aborted_by_);
+  auto r = do_release_savepoint(savepoints_.size());
+  if (r) {
+    savepoints_.pop_back();
+  } else {
+    failed(r.error());
+  }
+  log_debug(*logger(), "transaction release savepoint -> {}", outcome_of(r));
+  return r;
+}
+
+Result<void> Transaction::rollback_to_savepoint() {
+  OPTIMIST_TRYV(no_savepoint());
+  auto r = do_rollback_to_savepoint(savepoints_.size());
+  const std::size_t events = savepoints_.back();
+  savepoints_.pop_back();
+  if (r) {
+    // Savepoints open only while nothing has failed: any failure came after this one.
+    pending_.resize(std::min(pending_.size(), events));
+    aborted_by_.reset();
+  } else {
+    failed(r.error());
+  }
+  log_debug(*logger(), "transaction rollback to savepoint -> {}", outcome_of(r));
+  return r;
+}
+
 Result<void> Transaction::commit() {
   if (!active_) return make_error(ErrorKind::invalid, "the transaction is already finished");
   active_ = false;
+  if (aborted_by_) {
+    // Nothing after a failure commits: the transaction ends as a rollback.
+    pending_.clear();
+    if (auto rolled_back = do_rollback(); !rolled_back) {
+      logger()->warn("rollback of an aborted transaction failed: {}", rolled_back.error());
+    }
+    log_debug(*logger(), "transaction commit -> aborted");
+    return aborted_error(*aborted_by_);
+  }
   auto r = do_commit();
   log_debug(*logger(), "transaction commit -> {}", outcome_of(r));
   // Only now are the writes visible to others: a subscriber reading the record sees them.

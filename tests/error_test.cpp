@@ -26,6 +26,7 @@ TEST(Error, BuiltInKindsHaveTheirClasses) {
   EXPECT_EQ(ErrorKind::forbidden.error_class, ErrorClass::forbidden);
   EXPECT_EQ(ErrorKind::unavailable.error_class, ErrorClass::framework);
   EXPECT_EQ(ErrorKind::internal.error_class, ErrorClass::unknown);
+  EXPECT_EQ(ErrorKind::aborted.error_class, ErrorClass::invalid);
   EXPECT_NE(ErrorKind::stale_record, ErrorKind::not_found);
 }
 

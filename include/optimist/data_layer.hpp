@@ -28,6 +28,10 @@ namespace optimist {
 /// also produces an Event for the store's notifier (Store::events()): published at once by a
 /// Store, held back until commit by a Transaction. Backends need no code for this.
 ///
+/// Inside a transaction, a call that fails (any kind but not_found and stale_record, which
+/// are answers, not failures) leaves only rollback: later calls, and commit, return
+/// `aborted` (see Transaction).
+///
 /// Thread safety: a Store may be used from many threads at once; a Transaction belongs to
 /// the thread that uses it.
 class DataLayer {
@@ -102,12 +106,21 @@ class DataLayer {
  private:
   friend class Store;
   friend class Transaction;
+  /// Adds the call's context to a failed call's error and reports it to failed().
+  template <class T>
+  void settle(Result<T>& r, const Table& table, std::string_view action,
+              std::optional<std::int64_t> key, std::optional<std::int64_t> expected);
+  /// Called by the public calls with the error of each failed call. Transaction implements
+  /// it; a Store ignores failures.
+  virtual void failed(const Error& error) { (void)error; }
   /// Called by the public calls after each successful write. Store and Transaction
   /// implement it (finally): backends never do.
   virtual void written(const Table& table, std::string_view action, EventKind kind,
                        std::int64_t key, std::int64_t version) = 0;
 
   std::shared_ptr<spdlog::logger> logger_;
+  /// A transaction's failed call after which only rollback is left; null otherwise.
+  std::unique_ptr<Error> aborted_by_;
 };
 
 }  // namespace optimist

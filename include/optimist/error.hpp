@@ -45,6 +45,9 @@ struct ErrorKind {
   static const ErrorKind invalid_definition;
   /// A fault inside optimist or a backend that none of the kinds above describes.
   static const ErrorKind internal;
+  /// An earlier call in this transaction failed: the only thing left is to roll it back (or
+  /// back to a savepoint taken before the failure). Detail: `detail` names the failure.
+  static const ErrorKind aborted;
 
   friend constexpr bool operator==(const ErrorKind& a, const ErrorKind& b) noexcept {
     return a.name == b.name;
@@ -63,6 +66,9 @@ inline constexpr ErrorKind ErrorKind::forbidden{"forbidden", ErrorClass::forbidd
 inline constexpr ErrorKind ErrorKind::invalid_definition{
     "invalid_definition", ErrorClass::framework, "the resource definition is invalid"};
 inline constexpr ErrorKind ErrorKind::internal{"internal", ErrorClass::unknown, "internal error"};
+inline constexpr ErrorKind ErrorKind::aborted{
+    "aborted", ErrorClass::invalid,
+    "an earlier call in the transaction failed; only a rollback is left"};
 
 /// Why one field was refused.
 enum class FieldReason {

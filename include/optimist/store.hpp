@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "optimist/data_layer.hpp"
@@ -19,13 +20,21 @@ namespace optimist {
 /// time. While a transaction is open, do not use its store from the same thread except
 /// through the transaction (a backend may refuse with `unavailable`, or wait for itself).
 /// The events of its writes are delivered only after a successful commit (see Events).
+///
+/// After a failed call, on every store alike, the only thing left is rollback: a call that
+/// fails with any kind but not_found and stale_record aborts the transaction, and every
+/// later call and commit() return `aborted` (its detail names the failure) without touching
+/// the database; commit() then rolls the transaction back. (PostgreSQL itself aborts a
+/// transaction at its first error; SQLite and the memory store would go on, and optimist
+/// makes them stop too.) To recover from a failure and go on, take a savepoint before the
+/// call that may fail: rolling back to it undoes the writes since, and the failure.
 class Transaction : public DataLayer {
  public:
   /// Makes every write of the transaction durable and visible at once, and finishes it;
   /// then, on success, delivers the events of its writes in order, on this thread.
-  /// On error nothing was committed and no event is delivered. Errors: unavailable,
-  /// conflict, internal (also on PostgreSQL after a call in the transaction failed in the
-  /// database: the server has aborted it); invalid when the transaction is already finished.
+  /// On error nothing was committed and no event is delivered. Errors: aborted (an earlier
+  /// call failed: the transaction is rolled back instead), unavailable, conflict, internal;
+  /// invalid when the transaction is already finished.
   [[nodiscard]] Result<void> commit();
   /// Discards every write of the transaction and its events, and finishes it.
   /// Errors: unavailable, internal; invalid when the transaction is already finished.
@@ -33,15 +42,64 @@ class Transaction : public DataLayer {
   /// True until commit() or rollback() has been called.
   [[nodiscard]] bool active() const noexcept { return active_; }
 
+  /// Opens a savepoint (savepoints nest): a point to roll back to without losing the
+  /// transaction's earlier writes. Errors: aborted, unavailable, internal; invalid when the
+  /// transaction is finished.
+  [[nodiscard]] Result<void> savepoint();
+  /// Closes the innermost open savepoint, keeping the writes made since it (they commit or
+  /// roll back with the transaction). Errors: aborted (a call since the savepoint failed:
+  /// roll back to it instead), unavailable, internal; invalid when no savepoint is open.
+  [[nodiscard]] Result<void> release_savepoint();
+  /// Closes the innermost open savepoint, undoing the writes made since it and their events,
+  /// and a failure since it: the transaction goes on as it was when the savepoint was taken.
+  /// Errors: unavailable, internal (the transaction is then aborted); invalid when no
+  /// savepoint is open.
+  [[nodiscard]] Result<void> rollback_to_savepoint();
+
+  /// Runs `fn(*this)` (returning a Result) inside a savepoint: keeps its writes when it
+  /// succeeds, and rolls back to the savepoint when it fails, or when a call inside it
+  /// failed (the result is then that call's `aborted`), or when it throws (the exception
+  /// goes on). Either way the transaction can go on. Returns fn's result, or the error of
+  /// the savepoint itself (savepoint(), release_savepoint(), rollback_to_savepoint()).
+  template <class F>
+  [[nodiscard]] auto in_savepoint(F&& fn) -> std::invoke_result_t<F&, Transaction&> {
+    using R = std::invoke_result_t<F&, Transaction&>;
+    OPTIMIST_TRYV(savepoint());
+    R r = [&]() -> R {
+      try {
+        return fn(*this);
+      } catch (...) {
+        (void)rollback_to_savepoint();
+        throw;
+      }
+    }();
+    if (r) {
+      auto kept = release_savepoint();
+      if (kept) return r;
+      r = std::move(kept).error();
+    }
+    OPTIMIST_TRYV(rollback_to_savepoint());
+    return r;
+  }
+
  protected:
   using DataLayer::DataLayer;
   virtual Result<void> do_commit() = 0;
   virtual Result<void> do_rollback() = 0;
+  /// Savepoint number `depth` (1 for the outermost): open it; close it keeping its writes;
+  /// close it undoing its writes.
+  virtual Result<void> do_savepoint(std::size_t depth) = 0;
+  virtual Result<void> do_release_savepoint(std::size_t depth) = 0;
+  virtual Result<void> do_rollback_to_savepoint(std::size_t depth) = 0;
 
  private:
   friend class Store;
   void written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
                std::int64_t version) final;
+  void failed(const Error& error) final;
+  Result<void> no_savepoint() const;
+
+  std::vector<std::size_t> savepoints_;  // per open savepoint: pending_.size() when taken
 
   bool active_ = true;
   std::shared_ptr<Events> events_;  // the store's notifier, set by Store::begin()

@@ -66,10 +66,25 @@ class MemoryTransaction final : public Transaction {
   }
   Result<void> do_commit() override { return finish(true); }
   Result<void> do_rollback() override { return finish(false); }
+  // A savepoint is a position in the undo log.
+  Result<void> do_savepoint(std::size_t) override {
+    marks_.push_back(undo_.size());
+    return ok();
+  }
+  Result<void> do_release_savepoint(std::size_t) override {
+    marks_.pop_back();
+    return ok();
+  }
+  Result<void> do_rollback_to_savepoint(std::size_t) override {
+    MemoryStore::restore(undo_, marks_.back());
+    undo_.erase(undo_.begin() + static_cast<std::ptrdiff_t>(marks_.back()), undo_.end());
+    marks_.pop_back();
+    return ok();
+  }
 
  private:
   Result<void> finish(bool commit) {
-    if (!commit) MemoryStore::restore(undo_);
+    if (!commit) MemoryStore::restore(undo_, 0);
     undo_.clear();
     store_.owner_.store(std::thread::id{});
     lock_.unlock();
@@ -79,6 +94,7 @@ class MemoryTransaction final : public Transaction {
   MemoryStore& store_;
   std::unique_lock<std::mutex> lock_;
   std::vector<MemoryStore::Undo> undo_;
+  std::vector<std::size_t> marks_;  // undo_.size() at each open savepoint
 };
 
 MemoryStore::MemoryStore(std::shared_ptr<spdlog::logger> logger) : Store(std::move(logger)) {}
@@ -136,8 +152,8 @@ void MemoryStore::erase(TableData& data, std::int64_t key) {
   data.rows.erase(it);
 }
 
-void MemoryStore::restore(std::vector<Undo>& undo) {
-  for (auto it = undo.rbegin(); it != undo.rend(); ++it) {
+void MemoryStore::restore(std::vector<Undo>& undo, std::size_t from) {
+  for (auto it = undo.rbegin(); it != undo.rend() - static_cast<std::ptrdiff_t>(from); ++it) {
     if (it->before) {
       put(*it->data, it->key, std::move(*it->before));
     } else {

@@ -69,7 +69,8 @@ class MemoryStore final : public Store {
   Result<void> check_unique(const TableData& data, const Row& row, std::int64_t key) const;
   static void put(TableData& data, std::int64_t key, Row row);
   static void erase(TableData& data, std::int64_t key);
-  static void restore(std::vector<Undo>& undo);
+  /// Undoes undo[from...], the latest first.
+  static void restore(std::vector<Undo>& undo, std::size_t from);
 
   /// Locks mutex_ for one operation; refuses when this thread holds a transaction.
   Result<std::unique_lock<std::mutex>> lock();

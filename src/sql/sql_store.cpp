@@ -204,6 +204,16 @@ class SqlTransaction final : public Transaction {
   }
   Result<void> do_commit() override { return finish(Op::commit); }
   Result<void> do_rollback() override { return finish(Op::rollback); }
+  Result<void> do_savepoint(std::size_t depth) override {
+    return store_.control(*c_, Op::savepoint, depth);
+  }
+  Result<void> do_release_savepoint(std::size_t depth) override {
+    return store_.control(*c_, Op::release_savepoint, depth);
+  }
+  Result<void> do_rollback_to_savepoint(std::size_t depth) override {
+    OPTIMIST_TRYV(store_.control(*c_, Op::rollback_to_savepoint, depth));
+    return store_.control(*c_, Op::release_savepoint, depth);
+  }
 
  private:
   Result<void> finish(Op op) {
@@ -315,6 +325,9 @@ Prepared& SqlStore::lookup_or_prepare(Connection& c, const Connection::Key& key)
     case Op::begin:
     case Op::commit:
     case Op::rollback:
+    case Op::savepoint:
+    case Op::release_savepoint:
+    case Op::rollback_to_savepoint:
       break;  // prepared by control()
   }
 
@@ -470,19 +483,37 @@ Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_
   });
 }
 
-Result<void> SqlStore::control(Connection& c, Op op) {
+Result<void> SqlStore::control(Connection& c, Op op, std::size_t depth) {
   if (!c.session) return failure(ErrorKind::unavailable, "the connection was lost");
   return guarded(c, [&]() -> Result<void> {
     // Kept prepared like the rest: saves PostgreSQL a parse and a DEALLOCATE per transaction.
-    const Connection::Key key{nullptr, op, 0};
+    const Connection::Key key{nullptr, op, depth};
     auto it = c.cache.find(key);
     if (it == c.cache.end()) {
       auto p = std::make_unique<Prepared>();
-      p->statement = connector_->prepare(*c.session,
-                                         op == Op::begin    ? begin_transaction(dialect_)
-                                         : op == Op::commit ? std::string("COMMIT")
-                                                            : std::string("ROLLBACK"),
-                                         p->in, p->out);
+      std::string text;
+      switch (op) {
+        case Op::begin:
+          text = begin_transaction(dialect_);
+          break;
+        case Op::commit:
+          text = "COMMIT";
+          break;
+        case Op::savepoint:
+          text = savepoint(depth);
+          break;
+        case Op::release_savepoint:
+          text = release_savepoint(depth);
+          break;
+        case Op::rollback_to_savepoint:
+          text = rollback_to_savepoint(depth);
+          break;
+        case Op::rollback:
+        default:
+          text = "ROLLBACK";
+          break;
+      }
+      p->statement = connector_->prepare(*c.session, text, p->in, p->out);
       it = c.cache.emplace(key, std::move(p)).first;
     }
     it->second->statement->execute();

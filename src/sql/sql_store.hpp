@@ -59,7 +59,10 @@ enum class Op : std::uint8_t {
   increment_checked,
   begin,
   commit,
-  rollback  // transaction control, cached without a table
+  rollback,  // transaction control, cached without a table
+  savepoint,
+  release_savepoint,
+  rollback_to_savepoint  // savepoint control, cached without a table, by depth
 };
 
 /// A value buffer for one placeholder or result column. A cached statement owns its slots,
@@ -216,8 +219,9 @@ class SqlStore final : public Store {
                            std::span<const Increment> deltas, std::optional<std::int64_t> expected);
   Result<void> destroy_on(Connection& c, const Table& table, std::int64_t key,
                           std::int64_t expected);
-  /// Runs transaction control (Op::begin, Op::commit or Op::rollback) on `c`.
-  Result<void> control(Connection& c, Op op);
+  /// Runs transaction control (Op::begin, Op::commit or Op::rollback) on `c`, or savepoint
+  /// control (Op::savepoint, ...) on savepoint number `depth`.
+  Result<void> control(Connection& c, Op op, std::size_t depth = 0);
 
   /// Takes a connection from the pool, connecting or rebuilding it when needed.
   /// Errors: unavailable (no connection free within the wait, or the database refuses).

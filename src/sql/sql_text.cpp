@@ -217,4 +217,16 @@ std::string begin_transaction(Dialect d) {
   return d == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN";
 }
 
+std::string savepoint(std::size_t depth) {
+  return "SAVEPOINT optimist_" + std::to_string(depth);
+}
+
+std::string release_savepoint(std::size_t depth) {
+  return "RELEASE SAVEPOINT optimist_" + std::to_string(depth);
+}
+
+std::string rollback_to_savepoint(std::size_t depth) {
+  return "ROLLBACK TO SAVEPOINT optimist_" + std::to_string(depth);
+}
+
 }  // namespace optimist::sql

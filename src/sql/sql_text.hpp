@@ -65,4 +65,10 @@ enum class Dialect { sqlite, postgresql };
 /// transaction never fails half-way for a lock it could not upgrade), `BEGIN` on PostgreSQL.
 [[nodiscard]] std::string begin_transaction(Dialect d);
 
+/// Savepoint number `depth` (1 for the outermost) of a transaction: opening it, closing it
+/// with its writes kept, and undoing its writes (which leaves it open: release it after).
+[[nodiscard]] std::string savepoint(std::size_t depth);
+[[nodiscard]] std::string release_savepoint(std::size_t depth);
+[[nodiscard]] std::string rollback_to_savepoint(std::size_t depth);
+
 }  // namespace optimist::sql

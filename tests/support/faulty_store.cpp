@@ -26,6 +26,12 @@ class FaultyTransaction final : public Forwarding<Transaction> {
     if (auto e = faults_->next()) return abandon(*std::move(e));
     return inner_->rollback();
   }
+  // Savepoints are forwarded, not counted.
+  Result<void> do_savepoint(std::size_t) override { return inner_->savepoint(); }
+  Result<void> do_release_savepoint(std::size_t) override { return inner_->release_savepoint(); }
+  Result<void> do_rollback_to_savepoint(std::size_t) override {
+    return inner_->rollback_to_savepoint();
+  }
 
  private:
   /// An injected commit or rollback failure: the wrapped transaction ends with nothing
