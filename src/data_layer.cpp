@@ -275,7 +275,15 @@ Result<std::unique_ptr<Transaction>> Store::begin() {
 }
 
 Result<void> Store::ensure_schema(const Table& table) {
+  {
+    const std::lock_guard lock(ensured_mutex_);
+    if (ensured_.contains(&table)) return ok();
+  }
   auto r = do_ensure_schema(table);
+  if (r) {
+    const std::lock_guard lock(ensured_mutex_);
+    ensured_.insert(&table);
+  }
   if (!r && r.error().resource.empty()) r.error().resource = table.resource;
   log_debug(*logger(), "{} ensure_schema table={} -> {}", table.resource, table.name,
             outcome_of(r));

@@ -67,4 +67,30 @@ TEST_F(LoggedStore, ALoggerAboveDebugKeepsNoDebugMessageButItsBacktraceDoes) {
   EXPECT_THAT(out.str(), HasSubstr("Address.read get key=1 -> ok"));
 }
 
+// Schema work is done once per store and table: a second unit on the same tables, and a
+// second Resource, check nothing again.
+TEST(Logging, ASecondUnitOnTheSameTablesChecksNoSchema) {
+  for (const char* url : {"memory:", "sqlite::memory:"}) {
+    std::ostringstream out;
+    const auto logger = std::make_shared<spdlog::logger>(
+        "test", std::make_shared<spdlog::sinks::ostream_sink_mt>(out));
+    logger->set_level(spdlog::level::debug);
+    const auto store = optimist::open(url, {.logger = logger}).value();
+    const auto unit = [] {
+      return optimist::Unit{}
+          .create<Address>("a", set<&Address::state>("FL"), set<&Address::county>("Polk"))
+          .create<Address>("b", set<&Address::state>("NC"), set<&Address::county>("Wake"));
+    };
+    ASSERT_TRUE(unit().run(store)) << url;
+    logger->flush();
+    EXPECT_THAT(out.str(), HasSubstr("ensure_schema table=addresses -> ok")) << url;
+    out.str("");
+    ASSERT_TRUE(unit().run(store)) << url;
+    (void)optimist::Resource<Address>(store);
+    logger->flush();
+    EXPECT_THAT(out.str(), HasSubstr("Address.create insert")) << url;
+    EXPECT_THAT(out.str(), Not(HasSubstr("ensure_schema"))) << url;
+  }
+}
+
 }  // namespace

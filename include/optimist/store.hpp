@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 #include "optimist/data_layer.hpp"
@@ -113,7 +115,9 @@ class Store : public DataLayer {
   /// Opens a transaction. Errors: unavailable, internal.
   [[nodiscard]] Result<std::unique_ptr<Transaction>> begin();
 
-  /// Makes sure `table` can be stored: creates it when missing (idempotent).
+  /// Makes sure `table` can be stored: creates it when missing (idempotent). Checked once
+  /// per store and Table: after the first success, later calls return at once, without a
+  /// statement (a table dropped behind the store's back is then not noticed here).
   /// Errors: invalid_definition (the existing table does not match: `fields` names the
   /// columns), unavailable, internal.
   [[nodiscard]] Result<void> ensure_schema(const Table& table);
@@ -135,6 +139,8 @@ class Store : public DataLayer {
                std::int64_t version) final;
 
   std::shared_ptr<Events> events_ = std::make_shared<Events>(logger());
+  std::mutex ensured_mutex_;
+  std::unordered_set<const Table*> ensured_;  // tables ensure_schema succeeded for
 };
 
 /// How to open a store. Settings given in the URL's query take precedence. Fields that do
