@@ -5,40 +5,7 @@
 
 namespace optimist::differential {
 
-namespace {
-
-// The enumerator's name: the catalogue's wording (to_string) may change, these may not.
-std::string_view reason_name(FieldReason r) {
-  switch (r) {
-    case FieldReason::required:
-      return "required";
-    case FieldReason::too_long:
-      return "too_long";
-    case FieldReason::not_accepted:
-      return "not_accepted";
-    case FieldReason::unknown_attribute:
-      return "unknown_attribute";
-    case FieldReason::wrong_type:
-      return "wrong_type";
-    case FieldReason::out_of_range:
-      return "out_of_range";
-    case FieldReason::invalid_utf8:
-      return "invalid_utf8";
-    case FieldReason::contains_nul:
-      return "contains_nul";
-    case FieldReason::invalid_identifier:
-      return "invalid_identifier";
-    case FieldReason::duplicate_name:
-      return "duplicate_name";
-    case FieldReason::missing_column:
-      return "missing_column";
-    case FieldReason::malformed:
-      return "malformed";
-  }
-  return "unknown_reason";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 Res res_of(std::string_view resource) {
   for (Res r : {Res::player, Res::address, Res::member, Res::gauge}) {
@@ -64,7 +31,7 @@ std::string render(const Error& e, const KeyNames& names) {
   if (e.filter) out += fmt::format(" filter={}:{}", e.filter->attribute, e.filter->expected);
   if (e.stored_version) out += fmt::format(" stored_version={}", *e.stored_version);
   for (const FieldError& f : e.fields) {
-    out += fmt::format(" field={}:{}", f.field, reason_name(f.reason));
+    out += fmt::format(" field={}:{}", f.field, optimist::name_of(f.reason));
     if (f.limit != 0) out += fmt::format(":{}", f.limit);
   }
   if (!e.constraint.empty()) out += " constraint=" + e.constraint;
