@@ -61,15 +61,20 @@ std::ostream& operator<<(std::ostream& os, const StepInfo& step) {
 std::vector<std::string> UnitResults::names() const {
   std::vector<std::string> out;
   out.reserve(entries_.size());
-  for (const auto& [name, value] : entries_) out.push_back(name);
+  for (const Entry& e : entries_) out.push_back(e.name);
   return out;
 }
 
 const std::any* UnitResults::lookup(std::string_view name) const {
-  for (const auto& [n, value] : entries_) {
-    if (n == name) return &value;
+  for (const Entry& e : entries_) {
+    if (e.name == name) return &e.value;
   }
   return nullptr;
+}
+
+void UnitResults::reread(Store& store) {
+  std::erase_if(entries_,
+                [&](Entry& e) { return e.reread != nullptr && !e.reread(store, e.value); });
 }
 
 void UnitResults::missing(std::string_view name, bool wrong_type) {
@@ -133,7 +138,9 @@ Result<void> Unit::run_steps(const std::vector<Step>& steps, bool skip_checks,
       StepContext ctx(store, data, results, in_transaction);
       std::any value;
       OPTIMIST_TRYV(step.run(ctx, value));
-      results.entries_.emplace_back(step.name, std::move(value));
+      // Check steps read the store: their results were never rolled back.
+      results.entries_.push_back(
+          {step.name, std::move(value), in_transaction ? step.reread : nullptr});
     } catch (const Exception& e) {
       return e.error();
     }
@@ -188,9 +195,11 @@ UnitResult Unit::run(const std::shared_ptr<Store>& store) const {
     if (auto rolled_back = transaction.rollback(); !rolled_back) {
       store->logger()->warn("unit rollback after step {} failed: {}", failed, rolled_back.error());
     }
+    results.reread(*store);
     return unit_error(failed, std::move(r).error(), std::move(results));
   }
   if (auto r = transaction.commit(); !r) {
+    results.reread(*store);
     return unit_error({}, std::move(r).error(), std::move(results));
   }
   return results;

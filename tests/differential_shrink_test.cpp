@@ -163,7 +163,6 @@ TEST(DifferentialGenerate, DefaultSeedsReachEveryKindOfAnswer) {
                                "failed at s",
                                "] committed",
                                "] rolled back",
-                               "new-in-s",
                                "\"東京",
                                "🎉",
                                "reading:out_of_range",

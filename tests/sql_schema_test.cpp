@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "postgresql/backend.hpp"
 #include "sql/sql_text.hpp"
 #include "support/sql_databases.hpp"
 #include "support/tally.hpp"
@@ -55,11 +56,11 @@ TEST(PostgresSchema, CheckingTheStoredColumnsHoldsFewerLocksThanABackendsLockTab
   const std::string schema = unique_name("locks");
   s << fmt::format("CREATE SCHEMA \"{}\"", schema);
   s << fmt::format("SET search_path = \"{}\"", schema);
-  s << optimist::sql::create_table(optimist::sql::Dialect::postgresql, table);
+  s << optimist::sql::create_table(optimist::postgresql::dialect(), table);
 
   s << "BEGIN";
   std::vector<std::string> columns(16);
-  s << optimist::sql::stored_columns(optimist::sql::Dialect::postgresql), soci::use(table.name),
+  s << std::string(optimist::postgresql::dialect().stored_columns), soci::use(table.name),
       soci::into(columns);
   int locks = 0;
   s << "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()", soci::into(locks);

@@ -8,10 +8,18 @@
 
 #include "postgresql/backend.hpp"
 #include "resources/address.hpp"
+#include "sqlite/backend.hpp"
 
 namespace {
 
 using optimist::sql::Dialect;
+
+const Dialect& sqlite() {
+  return optimist::sqlite::dialect();
+}
+const Dialect& postgres() {
+  return optimist::postgresql::dialect();
+}
 
 const optimist::Table& addresses() {
   return optimist::detail::Schema<app::Address>::table().value();
@@ -43,73 +51,76 @@ optimist::Table accounts() {
   return t;
 }
 
-class SqlText : public ::testing::TestWithParam<Dialect> {};
+class SqlText : public ::testing::TestWithParam<const Dialect*> {
+ protected:
+  static const Dialect& dialect() { return *GetParam(); }
+};
 
 TEST_P(SqlText, Get) {
-  EXPECT_EQ(optimist::sql::select_row(GetParam(), addresses()),
+  EXPECT_EQ(optimist::sql::select_row(dialect(), addresses()),
             R"(SELECT "id", "version", "state", "county" FROM "addresses" WHERE "id" = :id)");
 }
 
 TEST(SqlTextDialect, LockingReadIsForUpdateOnPostgresAndPlainOnSqlite) {
-  EXPECT_EQ(optimist::sql::select_row_for_update(Dialect::postgresql, addresses()),
+  EXPECT_EQ(optimist::sql::select_row_for_update(postgres(), addresses()),
             R"(SELECT "id", "version", "state", "county" FROM "addresses" WHERE "id" = :id )"
             R"(FOR UPDATE)");
-  EXPECT_EQ(optimist::sql::select_row_for_update(Dialect::sqlite, addresses()),
-            optimist::sql::select_row(Dialect::sqlite, addresses()));
+  EXPECT_EQ(optimist::sql::select_row_for_update(sqlite(), addresses()),
+            optimist::sql::select_row(sqlite(), addresses()));
 }
 
 TEST_P(SqlText, InsertBindsEveryColumnButTheKeyAndReturnsTheKey) {
-  EXPECT_EQ(optimist::sql::insert_row(GetParam(), addresses()),
+  EXPECT_EQ(optimist::sql::insert_row(dialect(), addresses()),
             R"(INSERT INTO "addresses" ("version", "state", "county") )"
             R"(VALUES (:version, :state, :county) RETURNING "id")");
 }
 
 TEST_P(SqlText, LockedUpdateIsOneStatementFilteringOnKeyAndVersion) {
   const std::array<std::size_t, 2> both{2, 3};
-  EXPECT_EQ(optimist::sql::locked_update(GetParam(), addresses(), both),
+  EXPECT_EQ(optimist::sql::locked_update(dialect(), addresses(), both),
             R"(UPDATE "addresses" SET "state" = :state, "county" = :county, )"
             R"("version" = "version" + 1 WHERE "id" = :id AND "version" = :version)");
   const std::array<std::size_t, 1> county{3};
-  EXPECT_EQ(optimist::sql::locked_update(GetParam(), addresses(), county),
+  EXPECT_EQ(optimist::sql::locked_update(dialect(), addresses(), county),
             R"(UPDATE "addresses" SET "county" = :county, "version" = "version" + 1 )"
             R"(WHERE "id" = :id AND "version" = :version)");
 }
 
 TEST_P(SqlText, LockedDestroy) {
-  EXPECT_EQ(optimist::sql::locked_destroy(GetParam(), addresses()),
+  EXPECT_EQ(optimist::sql::locked_destroy(dialect(), addresses()),
             R"(DELETE FROM "addresses" WHERE "id" = :id AND "version" = :version)");
 }
 
 TEST_P(SqlText, VersionProbe) {
-  EXPECT_EQ(optimist::sql::version_probe(GetParam(), addresses()),
+  EXPECT_EQ(optimist::sql::version_probe(dialect(), addresses()),
             R"(SELECT "version" FROM "addresses" WHERE "id" = :id)");
 }
 
 TEST_P(SqlText, IncrementReturnsTheWholeRow) {
   const auto t = accounts();
   const std::array<std::size_t, 2> columns{3, 6};
-  EXPECT_EQ(optimist::sql::increment(GetParam(), t, columns, false),
+  EXPECT_EQ(optimist::sql::increment(dialect(), t, columns, false),
             R"(UPDATE "accounts" SET "balance" = "balance" + :balance, )"
             R"("logins" = "logins" + :logins, "version" = "version" + 1 )"
             R"(WHERE "id" = :id AND "version" < :version )"
             R"(RETURNING "id", "version", "email", "balance", "active", "nickname", "logins")");
   const std::array<std::size_t, 1> logins{6};
-  EXPECT_EQ(optimist::sql::increment(GetParam(), t, logins, true),
+  EXPECT_EQ(optimist::sql::increment(dialect(), t, logins, true),
             R"(UPDATE "accounts" SET "logins" = "logins" + :logins, "version" = "version" + 1 )"
             R"(WHERE "id" = :id AND "version" = :version )"
             R"(RETURNING "id", "version", "email", "balance", "active", "nickname", "logins")");
 }
 
-INSTANTIATE_TEST_SUITE_P(Dialects, SqlText, ::testing::Values(Dialect::sqlite, Dialect::postgresql),
+INSTANTIATE_TEST_SUITE_P(Dialects, SqlText, ::testing::Values(&sqlite(), &postgres()),
                          [](const auto& info) {
-                           return info.param == Dialect::sqlite ? "Sqlite" : "Postgres";
+                           return info.param == &sqlite() ? "Sqlite" : "Postgres";
                          });
 
 TEST(SqlTextSqlite, CreateTable) {
-  EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, addresses()),
+  EXPECT_EQ(optimist::sql::create_table(sqlite(), addresses()),
             R"(CREATE TABLE IF NOT EXISTS "addresses" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
             R"("version" INTEGER NOT NULL, "state" TEXT NOT NULL, "county" TEXT NOT NULL))");
-  EXPECT_EQ(optimist::sql::create_table(Dialect::sqlite, accounts()),
+  EXPECT_EQ(optimist::sql::create_table(sqlite(), accounts()),
             R"(CREATE TABLE IF NOT EXISTS "accounts" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
             R"("version" INTEGER NOT NULL, "email" TEXT NOT NULL UNIQUE, )"
             R"("balance" REAL NOT NULL CONSTRAINT "balance" CHECK (abs("balance") < 9e999), )"
@@ -118,11 +129,11 @@ TEST(SqlTextSqlite, CreateTable) {
 }
 
 TEST(SqlTextPostgres, CreateTable) {
-  EXPECT_EQ(optimist::sql::create_table(Dialect::postgresql, addresses()),
+  EXPECT_EQ(optimist::sql::create_table(postgres(), addresses()),
             R"(CREATE TABLE IF NOT EXISTS "addresses" )"
             R"(("id" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, )"
             R"("version" bigint NOT NULL, "state" text NOT NULL, "county" text NOT NULL))");
-  EXPECT_EQ(optimist::sql::create_table(Dialect::postgresql, accounts()),
+  EXPECT_EQ(optimist::sql::create_table(postgres(), accounts()),
             R"(CREATE TABLE IF NOT EXISTS "accounts" )"
             R"(("id" bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, )"
             R"("version" bigint NOT NULL, "email" text NOT NULL UNIQUE, )"
@@ -134,11 +145,10 @@ TEST(SqlTextPostgres, CreateTable) {
 TEST(SqlTextPostgres, PlaceholdersAreNumberedInOrderForLibpq) {
   using optimist::postgresql::numbered_placeholders;
   const std::array<std::size_t, 1> county{3};
-  EXPECT_EQ(
-      numbered_placeholders(optimist::sql::locked_update(Dialect::postgresql, addresses(), county)),
-      R"(UPDATE "addresses" SET "county" = $1, "version" = "version" + 1 )"
-      R"(WHERE "id" = $2 AND "version" = $3)");
-  EXPECT_EQ(numbered_placeholders(optimist::sql::insert_row(Dialect::postgresql, addresses())),
+  EXPECT_EQ(numbered_placeholders(optimist::sql::locked_update(postgres(), addresses(), county)),
+            R"(UPDATE "addresses" SET "county" = $1, "version" = "version" + 1 )"
+            R"(WHERE "id" = $2 AND "version" = $3)");
+  EXPECT_EQ(numbered_placeholders(optimist::sql::insert_row(postgres(), addresses())),
             R"(INSERT INTO "addresses" ("version", "state", "county") )"
             R"(VALUES ($1, $2, $3) RETURNING "id")");
   EXPECT_EQ(numbered_placeholders("COMMIT"), "COMMIT");
@@ -153,8 +163,8 @@ TEST(SqlTextPostgres, NumberingLeavesQuotedTextAndCastsAlone) {
 }
 
 TEST(SqlTextTransactions, SqliteTakesTheWriteLockAtBegin) {
-  EXPECT_EQ(optimist::sql::begin_transaction(Dialect::sqlite), "BEGIN IMMEDIATE");
-  EXPECT_EQ(optimist::sql::begin_transaction(Dialect::postgresql), "BEGIN");
+  EXPECT_EQ(sqlite().begin, "BEGIN IMMEDIATE");
+  EXPECT_EQ(postgres().begin, "BEGIN");
 }
 
 }  // namespace

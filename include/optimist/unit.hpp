@@ -56,6 +56,12 @@ std::ostream& operator<<(std::ostream& os, const StepInfo& step);
 /// change or destroy step's result is its record (T); a check or custom step's result is
 /// the value its Result held (std::monostate for Result<void>). Not thread-safe to modify;
 /// safe to read from many threads.
+///
+/// In a UnitError, `completed` never holds a copy that was rolled back: each record a step
+/// inside the transaction returned (a create, update, change or destroy step's, or a custom
+/// step's result that is a record of a defined resource) is read again after the rollback
+/// and holds what the store holds; a created record, which never existed, has no entry, nor
+/// has one that could not be read again. Other values are kept as the steps returned them.
 class UnitResults {
  public:
   /// The result of step `name` if it ran and holds a V; nullptr otherwise.
@@ -86,16 +92,28 @@ class UnitResults {
 
  private:
   friend class Unit;
+  // Replaces a rolled-back record in `value` with the one `store` holds now; false when the
+  // store has none (or cannot tell).
+  using Reread = bool (*)(Store& store, std::any& value);
+  struct Entry {
+    std::string name;
+    std::any value;
+    Reread reread = nullptr;  // null: the value is kept after a rollback
+  };
   const std::any* lookup(std::string_view name) const;
   [[noreturn]] static void missing(std::string_view name, bool wrong_type);
+  // After the unit's transaction rolled back: reads every rolled-back record again.
+  void reread(Store& store);
 
-  std::vector<std::pair<std::string, std::any>> entries_;
+  std::vector<Entry> entries_;
 };
 
 /// Why a unit failed: the Error of the failing step (its kind, resource, action, detail
 /// as usual; stale_record is an ordinary failure), the step's name, and the results of the
-/// steps that ran before it, all rolled back. `step` is empty when the transaction itself
-/// could not begin or commit.
+/// steps that ran before it. Their writes were rolled back, and `completed` holds their
+/// records as the store holds them after the rollback (see UnitResults): no copy in it
+/// carries a version or key that never committed. `step` is empty when the transaction
+/// itself could not begin or commit.
 struct UnitError : Error {
   std::string step;
   UnitResults completed;
@@ -410,7 +428,22 @@ class Unit {
     // The validation of a step whose input is known when the unit is built, run before
     // anything else; empty for steps built from earlier results.
     std::function<Result<void>(const std::shared_ptr<Store>&)> precheck;
+    UnitResults::Reread reread = nullptr;  // for steps whose result is a record
   };
+
+  // UnitResults::Reread for a result that is a record of T.
+  template <Defined T>
+  static bool reread_record(Store& store, std::any& value) {
+    T* record = std::any_cast<T>(&value);
+    const auto& table = detail::Schema<T>::table();
+    if (record == nullptr || !table) return false;
+    auto row = store.get(table.value(), "reread", record->*(detail::Schema<T>::key_member));
+    if (!row) return false;
+    auto stored = detail::Schema<T>::from_row(table.value(), std::move(row).value());
+    if (!stored) return false;
+    *record = std::move(stored).value();
+    return true;
+  }
 
   // A precheck from `fn(resource)`, on a Resource<T> of the unit's store.
   template <Defined T, class F>
@@ -445,6 +478,7 @@ class Unit {
            {},
            {}};
     if constexpr (!std::is_null_pointer_v<C>) s.precheck = prechecked<T>(std::move(check));
+    s.reread = &reread_record<T>;
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) -> Result<void> {
       OPTIMIST_TRY(resource, ctx.resource<T>());
       OPTIMIST_TRY(record, fn(resource, ctx.results()));
@@ -464,6 +498,11 @@ class Unit {
                   "optimist: a step's result must be copyable");
     Step s{
         std::move(name), kind, resource_of<Ts...>(), {&detail::Schema<Ts>::table...}, {}, {}, {}};
+    if constexpr (!std::is_void_v<typename R::value_type>) {
+      if constexpr (Defined<typename R::value_type>) {
+        s.reread = &reread_record<typename R::value_type>;
+      }
+    }
     s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) mutable -> Result<void> {
       auto r = fn(ctx);
       if (!r) return std::move(r).error();

@@ -27,6 +27,9 @@ struct Conninfo {
 /// A connector for `postgresql://[user[:password]@][host][:port][/dbname][?query]` (or
 /// `postgres://`) or the libpq keyword form `postgresql:host=... dbname=...`; `url` is the
 /// whole URL. Errors: invalid (malformed URL).
+/// PostgreSQL's SQL: types, key column, locks, catalogue, what a failure spoils.
+[[nodiscard]] const sql::Dialect& dialect() noexcept;
+
 [[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                                      sql::Settings& settings);
 

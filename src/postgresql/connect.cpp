@@ -178,7 +178,9 @@ class PostgresConnector final : public sql::Connector {
         password_(std::move(password)),
         statement_timeout_(statement_timeout) {}
 
-  [[nodiscard]] sql::Dialect dialect() const noexcept override { return sql::Dialect::postgresql; }
+  [[nodiscard]] const sql::Dialect& dialect() const noexcept override {
+    return postgresql::dialect();
+  }
   [[nodiscard]] std::string_view backend() const noexcept override { return "postgresql"; }
 
   [[nodiscard]] std::unique_ptr<soci::session> connect() const override {

@@ -173,10 +173,19 @@ detail::ErrorBox unexpected_failure() {
 }
 
 /// A transaction: one pinned connection from BEGIN to COMMIT or ROLLBACK.
+///
+/// On a dialect that takes keys back with a rollback (Dialect::reserve_keys), savepoint 0 is
+/// opened right after BEGIN, and the largest key inserted in each table is kept: a rollback
+/// is then a rollback to savepoint 0, the keys reserved, and a commit, all under the
+/// transaction's lock, so that no insert anywhere gets a key that this transaction handed
+/// out; rolling back to a savepoint reserves them too.
 class SqlTransaction final : public Transaction {
  public:
   SqlTransaction(SqlStore& store, Connection* c)
-      : Transaction(store.logger()), store_(store), c_(c) {}
+      : Transaction(store.logger()),
+        store_(store),
+        c_(c),
+        reserves_keys_(!store.dialect().reserve_keys.empty()) {}
   ~SqlTransaction() override {
     if (c_ != nullptr) (void)finish(Op::rollback);
   }
@@ -189,7 +198,10 @@ class SqlTransaction final : public Transaction {
     return store_.get_on(*c_, table, key, /*lock=*/true);
   }
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override {
-    return store_.insert_on(*c_, table, row);
+    if (!reserves_keys_) return store_.insert_on(*c_, table, row);
+    auto key = store_.insert_on(*c_, table, row);
+    if (key) inserted(table, key.value());
+    return key;
   }
   Result<std::int64_t> do_update(const Table& table, std::int64_t key, std::int64_t expected,
                                  std::span<const Assignment> changes) override {
@@ -212,25 +224,55 @@ class SqlTransaction final : public Transaction {
   }
   Result<void> do_rollback_to_savepoint(std::size_t depth) override {
     OPTIMIST_TRYV(store_.control(*c_, Op::rollback_to_savepoint, depth));
-    return store_.control(*c_, Op::release_savepoint, depth);
+    OPTIMIST_TRYV(store_.control(*c_, Op::release_savepoint, depth));
+    return reserve_keys();
   }
 
  private:
+  void inserted(const Table& table, std::int64_t key) {
+    for (auto& [t, largest] : inserted_) {
+      if (t == &table) {
+        largest = std::max(largest, key);
+        return;
+      }
+    }
+    inserted_.emplace_back(&table, key);
+  }
+
+  Result<void> reserve_keys() {
+    for (const auto& [table, largest] : inserted_) {
+      OPTIMIST_TRYV(store_.reserve_keys_on(*c_, *table, largest));
+    }
+    return ok();
+  }
+
+  // Undoes every write, keeping the keys inserts took (see the class comment).
+  Result<void> undo(Connection& c) {
+    if (inserted_.empty()) return store_.control(c, Op::rollback);
+    OPTIMIST_TRYV(store_.control(c, Op::rollback_to_savepoint, 0));
+    OPTIMIST_TRYV(reserve_keys());
+    return store_.control(c, Op::commit);
+  }
+
   Result<void> finish(Op op) {
-    Connection* c = std::exchange(c_, nullptr);
-    auto r = store_.control(*c, op);
-    if (!r && !c->broken && op == Op::commit) {
-      // A failed COMMIT (say SQLite busy) may leave the transaction open: end it before the
-      // connection serves anyone else.
-      if (!store_.control(*c, Op::rollback)) c->broken = true;
+    Connection* c = c_;
+    auto r = op == Op::commit ? store_.control(*c, Op::commit) : undo(*c);
+    if (!r && !c->broken) {
+      // A failed COMMIT (say SQLite busy) or step of the undo may leave the transaction open:
+      // end it before the connection serves anyone else.
+      if (!(op == Op::commit ? undo(*c) : store_.control(*c, Op::rollback))) c->broken = true;
     }
     if (!r && op == Op::rollback) c->broken = true;  // state unknown: rebuild it
+    c_ = nullptr;
     store_.release(c);
     return r;
   }
 
   SqlStore& store_;
   Connection* c_;
+  const bool reserves_keys_;  // savepoint 0 is open
+  // The largest key inserted in each table, while reserves_keys_.
+  std::vector<std::pair<const Table*, std::int64_t>> inserted_;
 };
 
 ErrorBox SqlStore::fail(Connection& c, const soci::soci_error& e) {
@@ -242,7 +284,7 @@ ErrorBox SqlStore::fail(Connection& c, const soci::soci_error& e) {
   // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
   // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
   // Finalising the cached statements ends it; they are prepared again on next use.
-  if (dialect_ == Dialect::sqlite) c.clear_statements();
+  if (dialect_.failure_spoils_statements) c.clear_statements();
   return std::move(t.error);
 }
 
@@ -483,6 +525,19 @@ Result<void> SqlStore::destroy_on(Connection& c, const Table& table, std::int64_
   });
 }
 
+Result<void> SqlStore::reserve_keys_on(Connection& c, const Table& table, std::int64_t key) {
+  return guarded(c, [&]() -> Result<void> {
+    const std::string name = table.name;
+    const long long seq = key;
+    for (const std::string_view text : dialect_.reserve_keys) {
+      soci::statement st =
+          (c.session->prepare << std::string(text), soci::use(name), soci::use(seq));
+      st.execute(true);
+    }
+    return ok();
+  });
+}
+
 Result<void> SqlStore::control(Connection& c, Op op, std::size_t depth) {
   if (!c.session) return failure(ErrorKind::unavailable, "the connection was lost");
   return guarded(c, [&]() -> Result<void> {
@@ -494,7 +549,7 @@ Result<void> SqlStore::control(Connection& c, Op op, std::size_t depth) {
       std::string text;
       switch (op) {
         case Op::begin:
-          text = begin_transaction(dialect_);
+          text = dialect_.begin;
           break;
         case Op::commit:
           text = "COMMIT";
@@ -582,6 +637,10 @@ Result<void> SqlStore::do_destroy(const Table& table, std::int64_t key,
 Result<std::unique_ptr<Transaction>> SqlStore::do_begin() {
   OPTIMIST_TRY(c, acquire());
   auto r = control(*c, Op::begin);
+  if (r && !dialect_.reserve_keys.empty()) {
+    r = control(*c, Op::savepoint, 0);  // see SqlTransaction
+    if (!r) (void)control(*c, Op::rollback);
+  }
   if (!r) {
     release(c);
     return r.error();
@@ -605,20 +664,18 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
   bool created = false;
   OPTIMIST_TRYV(guarded(c, [&]() -> Result<void> {
     soci::session& s = *c.session;
-    const bool pg = dialect_ == Dialect::postgresql;
-    if (pg) {
-      // CREATE TABLE IF NOT EXISTS races with itself in PostgreSQL (two sessions both see no
-      // table, one fails on pg_type's unique index): serialise schema work across processes.
+    const bool locked = !dialect_.schema_lock.empty();
+    if (locked) {
       soci::statement begin = (s.prepare << "BEGIN");
       begin.execute(true);
-      soci::statement lock = (s.prepare << "SELECT pg_advisory_xact_lock(7352851286413709107)");
+      soci::statement lock = (s.prepare << std::string(dialect_.schema_lock));
       lock.execute(true);
     }
     try {
       std::string name = table.name;
       std::string column;
       soci::statement columns =
-          (s.prepare << stored_columns(dialect_), soci::use(name), soci::into(column));
+          (s.prepare << std::string(dialect_.stored_columns), soci::use(name), soci::into(column));
       const auto read_columns = [&] {
         if (!columns.execute(true)) return;
         do {
@@ -632,12 +689,12 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
         created = true;
         read_columns();
       }
-      if (pg) {
+      if (locked) {
         soci::statement commit = (s.prepare << "COMMIT");
         commit.execute(true);
       }
     } catch (const soci::soci_error&) {
-      if (pg) {
+      if (locked) {
         try {
           soci::statement rollback = (s.prepare << "ROLLBACK");
           rollback.execute(true);
@@ -649,10 +706,7 @@ Result<void> SqlStore::ensure_schema_on(Connection& c, const Table& table) {
     }
     return ok();
   }));
-  // PostgreSQL: creating a table takes more locks than a backend's local lock table starts
-  // with, and that table never shrinks: every later transaction on this connection would
-  // scan the grown table at its end. A new connection serves the next call instead.
-  if (created && dialect_ == Dialect::postgresql) c.broken = true;
+  if (created && dialect_.schema_work_spoils_connection) c.broken = true;
   std::vector<FieldError> missing;
   for (const Column& col : table.columns) {
     if (!stored.contains(col.name)) missing.push_back({col.name, FieldReason::missing_column});

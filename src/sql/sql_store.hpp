@@ -131,7 +131,8 @@ struct Prepared {
 class Connector {
  public:
   virtual ~Connector() = default;
-  [[nodiscard]] virtual Dialect dialect() const noexcept = 0;
+  /// The dialect's SQL; lives as long as the program.
+  [[nodiscard]] virtual const Dialect& dialect() const noexcept = 0;
   [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
   /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
   [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
@@ -219,6 +220,9 @@ class SqlStore final : public Store {
                            std::span<const Increment> deltas, std::optional<std::int64_t> expected);
   Result<void> destroy_on(Connection& c, const Table& table, std::int64_t key,
                           std::int64_t expected);
+  /// Keeps the keys up to `key` of `table` from being handed out again, after a rollback
+  /// took back the inserts that had them (Dialect::reserve_keys).
+  Result<void> reserve_keys_on(Connection& c, const Table& table, std::int64_t key);
   /// Runs transaction control (Op::begin, Op::commit or Op::rollback) on `c`, or savepoint
   /// control (Op::savepoint, ...) on savepoint number `depth`.
   Result<void> control(Connection& c, Op op, std::size_t depth = 0);
@@ -231,7 +235,7 @@ class SqlStore final : public Store {
   /// Returns a connection to the pool.
   void release(Connection* c) noexcept;
 
-  [[nodiscard]] Dialect dialect() const noexcept { return dialect_; }
+  [[nodiscard]] const Dialect& dialect() const noexcept { return dialect_; }
 
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override;
@@ -262,7 +266,7 @@ class SqlStore final : public Store {
   Result<void> ensure_schema_on(Connection& c, const Table& table);
 
   std::unique_ptr<Connector> connector_;
-  const Dialect dialect_;
+  const Dialect& dialect_;
   const PoolSettings pool_;
 
   // The pool: a fixed set of slots, each connected on first lease. Leasing is a

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// The SQL text of every statement the SQL store runs, built in one place per dialect.
-// Pure functions of a Table: no database, no SOCI, so the exact strings are tested as
-// golden strings. Values are never spliced in: every value is a named placeholder, bound
-// in the order the placeholders appear (listed next to each function).
+// The SQL text of every statement the SQL store runs on a table, built in one place for
+// every dialect: the few that differ read the Dialect's members. Pure functions of a Table:
+// no database, no SOCI, so the exact strings are tested as golden strings. Values are never spliced
+// in: every value is a named placeholder, bound in the order the placeholders appear (listed next
+// to each function).
 #pragma once
 
 #include <cstdint>
@@ -10,60 +11,48 @@
 #include <string>
 
 #include "optimist/table.hpp"
+#include "sql/dialect.hpp"
 
 namespace optimist::sql {
-
-/// The SQL flavours the store speaks.
-enum class Dialect { sqlite, postgresql };
 
 /// Placeholders are named after the column they carry: `:state` for a value of "state",
 /// `:id` (the key column's name) for the key and `:version` (the version column's name) for
 /// the expected version. Column names are unique in a Table and updates never assign the key
 /// or the version, so no two placeholders of one statement share a name.
 
-/// `CREATE TABLE IF NOT EXISTS` with the dialect's types, NOT NULL for non-nullable
-/// columns and UNIQUE for unique ones. No placeholders.
-[[nodiscard]] std::string create_table(Dialect d, const Table& t);
-
-/// The names of the columns the stored table has (none when there is no such table, in
-/// PostgreSQL's current schema); one placeholder: the table name. Returns one row per
-/// column, the name as text.
-[[nodiscard]] std::string stored_columns(Dialect d);
+/// `CREATE TABLE IF NOT EXISTS` with the dialect's types, key column and checks, NOT NULL
+/// for non-nullable columns and UNIQUE for unique ones. No placeholders.
+[[nodiscard]] std::string create_table(const Dialect& d, const Table& t);
 
 /// Every column of one row, in column order. Binds: key.
-[[nodiscard]] std::string select_row(Dialect d, const Table& t);
+[[nodiscard]] std::string select_row(const Dialect& d, const Table& t);
 
-/// As select_row, locking the row until the transaction ends: `FOR UPDATE` on PostgreSQL;
-/// on SQLite the plain select, since `BEGIN IMMEDIATE` already holds the write lock.
-/// Binds: key.
-[[nodiscard]] std::string select_row_for_update(Dialect d, const Table& t);
+/// As select_row, with the dialect's locking read after it (`FOR UPDATE` on PostgreSQL;
+/// nothing on SQLite, whose `BEGIN IMMEDIATE` already holds the write lock). Binds: key.
+[[nodiscard]] std::string select_row_for_update(const Dialect& d, const Table& t);
 
 /// Inserts every column but the key and returns the assigned key.
 /// Binds: each non-key column, in column order.
-[[nodiscard]] std::string insert_row(Dialect d, const Table& t);
+[[nodiscard]] std::string insert_row(const Dialect& d, const Table& t);
 
 /// The locked update of the columns in `assigned` (column indices, ascending), bumping the
 /// version. Binds: each assigned column in the given order, then key, then expected version.
-[[nodiscard]] std::string locked_update(Dialect d, const Table& t,
+[[nodiscard]] std::string locked_update(const Dialect& d, const Table& t,
                                         std::span<const std::size_t> assigned);
 
 /// The locked delete. Binds: key, expected version.
-[[nodiscard]] std::string locked_destroy(Dialect d, const Table& t);
+[[nodiscard]] std::string locked_destroy(const Dialect& d, const Table& t);
 
 /// The version of one row, to tell a stale record from a missing one. Binds: key.
-[[nodiscard]] std::string version_probe(Dialect d, const Table& t);
+[[nodiscard]] std::string version_probe(const Dialect& d, const Table& t);
 
 /// Adds a delta to each column in `columns` (ascending), bumps the version and returns every
 /// column of the changed row, in column order. With `checked`, filters on the expected
 /// version; without, on a version below the table's version_max, so that it never wraps.
 /// Binds: each delta in the given order, key, then the expected version (checked) or
 /// version_max.
-[[nodiscard]] std::string increment(Dialect d, const Table& t, std::span<const std::size_t> columns,
-                                    bool checked);
-
-/// Starting a transaction: `BEGIN IMMEDIATE` on SQLite (take the write lock now, so that a
-/// transaction never fails half-way for a lock it could not upgrade), `BEGIN` on PostgreSQL.
-[[nodiscard]] std::string begin_transaction(Dialect d);
+[[nodiscard]] std::string increment(const Dialect& d, const Table& t,
+                                    std::span<const std::size_t> columns, bool checked);
 
 /// Savepoint number `depth` (1 for the outermost) of a transaction: opening it, closing it
 /// with its writes kept, and undoing its writes (which leaves it open: release it after).

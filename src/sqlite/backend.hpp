@@ -39,6 +39,9 @@ struct Target {
 /// A connector for `sqlite:PATH[?query]` or `sqlite::memory:[?query]` (`target` is the part
 /// after `sqlite:`). Errors: invalid (malformed URL), unavailable (the in-memory database
 /// could not be created).
+/// SQLite's SQL: types, key column, locks, catalogue, what a failure spoils.
+[[nodiscard]] const sql::Dialect& dialect() noexcept;
+
 [[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
                                                                      sql::Settings& settings);
 

@@ -29,7 +29,7 @@ class SqliteConnector final : public sql::Connector {
     if (memory_) keeper_ = connect();
   }
 
-  [[nodiscard]] sql::Dialect dialect() const noexcept override { return sql::Dialect::sqlite; }
+  [[nodiscard]] const sql::Dialect& dialect() const noexcept override { return sqlite::dialect(); }
   [[nodiscard]] std::string_view backend() const noexcept override { return "sqlite"; }
 
   [[nodiscard]] std::unique_ptr<soci::session> connect() const override {

@@ -93,7 +93,6 @@ class Runner {
 
   std::string key_name(Res res, std::int64_t key) const {
     if (key == never_key) return "never-created";
-    if (auto it = unit_keys_.find({res, key}); it != unit_keys_.end()) return it->second;
     if (auto it = view_.by_key.find({res, key}); it != view_.by_key.end()) {
       return fmt::format("#{}", it->second);
     }
@@ -153,15 +152,15 @@ class Runner {
 
   void note(const std::string& text) { targets_ += (targets_.empty() ? "" : ", ") + text; }
 
-  /// The caller now holds `record`: the latest committed state unless `phantom`.
+  /// The caller now holds `record`, the latest committed state.
   template <class T>
-  void observe(const T& record, bool phantom = false) {
+  void observe(const T& record) {
     const std::int64_t key = record.*(detail::Schema<T>::key_member);
     auto it = view_.by_key.find({Traits<T>::res, key});
-    if (it == view_.by_key.end() || unit_keys_.contains({Traits<T>::res, key})) return;
+    if (it == view_.by_key.end()) return;
     Handle& h = view_.handles[it->second];
     h.copies.emplace_back(record);
-    if (!phantom) h.fresh = h.copies.size() - 1;
+    h.fresh = h.copies.size() - 1;
   }
 
   template <class T>
@@ -352,23 +351,10 @@ class Runner {
     }
     const UnitResult r = unit.run(store_);
     const UnitResults& results = r ? r.value() : r.error().completed;
-    // Records created by a unit that failed were rolled back: name them by their step.
-    if (!r) {
-      for (std::size_t i = 0; i < op.steps.size(); ++i) {
-        if (op.steps[i].kind != OpKind::create) continue;
-        with_type(op.steps[i].res, [&]<class T>(std::type_identity<T>) {
-          if (const T* t = results.find<T>(names[i])) {
-            const std::int64_t key = t->*(detail::Schema<T>::key_member);
-            unit_keys_[{Traits<T>::res, key}] = "new-in-" + names[i];
-            auto& max = max_key_[index_of(Traits<T>::res)];
-            max = std::max(max, key);
-          }
-        });
-      }
-    }
+    // A failed unit reports its records as stored after the rollback, its creates not at all.
     std::string out = "[";
     for (std::size_t i = 0; i < op.steps.size(); ++i) {
-      if (!results.contains(names[i])) break;
+      if (!results.contains(names[i])) continue;
       out += fmt::format("{}s{}: ", i == 0 ? "" : "; ", i);
       const Op& step = op.steps[i];
       out += with_type(step.res, [&]<class T>(std::type_identity<T>) -> std::string {
@@ -379,7 +365,7 @@ class Runner {
         } else if (r && step.kind == OpKind::destroy) {
           destroyed(*t);
         } else if (step.kind != OpKind::destroy) {
-          observe(*t, /*phantom=*/!r);
+          observe(*t);
         }
         return render(*t);
       });
@@ -388,7 +374,6 @@ class Runner {
     if (r) return out + "committed";
     out += fmt::format("failed at {}: {}", r.error().step.empty() ? "-" : r.error().step,
                        render(static_cast<const Error&>(r.error())));
-    unit_keys_.clear();
     return out;
   }
 
@@ -411,7 +396,6 @@ class Runner {
       resources_;
   View view_;
   std::array<std::int64_t, 4> max_key_{};
-  std::map<std::pair<Res, std::int64_t>, std::string> unit_keys_;
   std::string targets_;
 };
 
