@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The SQL store's connection pool: leasing, waiting for, (re)connecting and releasing the
-// pooled connections. The operations on a leased connection live in sql_store.cpp.
+// pooled connections. The operations on a leased connection live in operations.cpp.
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -36,7 +36,6 @@ SqlStore::SqlStore(std::shared_ptr<spdlog::logger> logger, std::unique_ptr<Conne
                    PoolSettings pool)
     : Store(std::move(logger)),
       connector_(std::move(connector)),
-      dialect_(connector_->dialect()),
       pool_(pool),
       id_(next_store_id.fetch_add(1)),
       slots_(new Connection[pool.size]) {}

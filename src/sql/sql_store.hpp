@@ -1,199 +1,29 @@
 // SPDX-License-Identifier: MIT
-// The SQL store: one implementation of the data layer over SOCI for every SQL dialect.
-// Dialect differences live in a Connector (src/sqlite/, src/postgresql/): how to connect,
-// how to run a prepared statement, and how to translate errors. The SQL text lives in
-// sql_text.
+// The SQL store: one implementation of the data layer over SOCI for every SQL dialect. Its
+// parts, one concern a file: the pool of connections (pool.cpp), the statement cache
+// (statements.cpp), the operations on a connection (operations.cpp), schema work
+// (schema.cpp), transactions (transaction.cpp) and the calls outside one (sql_store.cpp).
+// Dialect differences live in a Connector and its Dialect (src/sqlite/, src/postgresql/).
 #pragma once
 
-#include <soci/soci.h>
-
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <optional>
-#include <string>
-#include <unordered_map>
-#include <vector>
 
 #include "optimist/store.hpp"
-#include "sql/sql_text.hpp"
+#include "sql/connection.hpp"
+#include "sql/operations.hpp"
 
 namespace optimist::sql {
-
-/// The `detail` of an `invalid` error with an unnamed out_of_range field: the database
-/// reported an overflow without naming the column, only its type.
-inline constexpr const char* integer_overflow = "integer overflow";
-inline constexpr const char* real_overflow = "floating-point overflow";
-
-/// An error translated from SOCI, and whether the connection it came from must be rebuilt
-/// before its next use.
-struct Translated {
-  Error error;
-  bool broken = false;
-};
-
-/// The error for an exception from SOCI's call path that is not a soci_error (its text may
-/// come from anywhere, so it is not passed on): internal. Out of line, as one pointer (see
-/// ErrorBox in sql_store.cpp).
-[[nodiscard, gnu::noinline]] detail::ErrorBox unexpected_failure();
 
 /// Timing and sizing of a SQL store.
 struct PoolSettings {
   std::size_t size = 4;                  ///< connections at most
   std::chrono::milliseconds wait{5000};  ///< longest wait for a free connection
 };
-
-/// The kinds of cached statements.
-enum class Op : std::uint8_t {
-  get,
-  get_for_update,
-  insert,
-  update,
-  destroy,
-  probe,
-  increment,
-  increment_checked,
-  begin,
-  commit,
-  rollback,  // transaction control, cached without a table
-  savepoint,
-  release_savepoint,
-  rollback_to_savepoint  // savepoint control, cached without a table, by depth
-};
-
-/// A value buffer for one placeholder or result column. A cached statement owns its slots,
-/// so rebinding a value is an assignment, never a new binding.
-struct Slot {
-  long long integer = 0;  ///< integer and boolean columns (booleans as 0 or 1)
-  double real = 0;
-  std::string text;
-  soci::indicator indicator = soci::i_ok;  ///< i_null: the value is SQL NULL
-  /// The type of the column the slot is for: reading or filling a slot needs no look at the
-  /// Table.
-  ColumnType type = ColumnType::text;
-
-  /// Puts the integer `v` in the slot.
-  void set_integer(std::int64_t v) noexcept {
-    indicator = soci::i_ok;
-    integer = v;
-  }
-
-  /// Calls `f` with the member that holds the values of the slot's column type: `integer`
-  /// (integers, and booleans as 0 or 1), `real` or `text`. The SQL storage of every type.
-  template <class F>
-  void visit(F&& f) {
-    switch (type) {
-      case ColumnType::integer:
-      case ColumnType::boolean:
-        f(integer);
-        return;
-      case ColumnType::real:
-        f(real);
-        return;
-      case ColumnType::text:
-        f(text);
-        return;
-    }
-  }
-};
-
-/// A statement prepared on one session, reading its parameters from the `in` slots it was
-/// prepared with and writing a returned row to its `out` slots. Each dialect runs it its own
-/// way (Connector::prepare). Used by one thread at a time, and never after its session.
-class Statement {
- public:
-  virtual ~Statement() = default;
-  /// Runs the statement with the values in the `in` slots. True when it returned a row,
-  /// whose values are then in the `out` slots. Throws soci::soci_error.
-  virtual bool execute() = 0;
-  /// The rows the last execution changed.
-  [[nodiscard]] virtual long long affected_rows() = 0;
-  /// Reads whatever the last execution still has to give (at most one row is asked for, so
-  /// nothing is lost), letting the database release what it holds for it. Throws
-  /// soci::soci_error.
-  virtual void finish() = 0;
-};
-
-/// A prepared statement with its value buffers, cached per connection and long-lived.
-struct Prepared {
-  std::vector<Slot> in;                  ///< one per placeholder, in placeholder order
-  std::vector<std::size_t> in_column;    ///< the column whose type each `in` slot has
-  std::vector<Slot> out;                 ///< one per result column
-  std::unique_ptr<Statement> statement;  ///< last: it refers to the slots
-};
-
-/// What the shared store needs from one dialect. Implementations are immutable after
-/// construction and used from many threads.
-class Connector {
- public:
-  virtual ~Connector() = default;
-  /// The dialect's SQL; lives as long as the program.
-  [[nodiscard]] virtual const Dialect& dialect() const noexcept = 0;
-  [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
-  /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
-  [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
-  /// Maps a SOCI error raised on `session` (null when connecting) to an optimist Error.
-  /// Never uses what(): it contains bound values.
-  [[nodiscard]] virtual Translated translate(const soci::soci_error& e,
-                                             soci::session* session) const = 0;
-  /// Prepares `text` (placeholders written `:name`) on `session`, to be run with the values
-  /// of `in`, one slot per placeholder in order, and to return at most one row into `out`,
-  /// one slot per column. The slots' types are set and the vectors never resized while the
-  /// statement lives. This one prepares through SOCI. Throws soci::soci_error.
-  [[nodiscard]] virtual std::unique_ptr<Statement> prepare(soci::session& session,
-                                                           const std::string& text,
-                                                           std::vector<Slot>& in,
-                                                           std::vector<Slot>& out) const;
-};
-
-/// One pooled database connection and its statement cache. Used by one thread at a time.
-///
-/// The pool keeps its slots in one array, and a slot's owner writes `leased` on every call:
-/// each slot starts on a cache line of its own, so that no other thread's slot shares its
-/// lines, and the fields used on every call come first (the first two lines).
-struct alignas(64) Connection {
-  struct Key {
-    const Table* table;
-    Op op;
-    std::uint64_t columns;  ///< bit i: column i is assigned or incremented
-    friend bool operator==(const Key&, const Key&) = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept {
-      auto h = std::hash<const void*>{}(k.table);
-      h ^= std::hash<std::uint64_t>{}(k.columns * 0x9E3779B97F4A7C15ULL +
-                                      static_cast<unsigned>(k.op));
-      return h;
-    }
-  };
-
-  /// A cached statement and its key.
-  struct Recent {
-    Key key{nullptr, Op::get, 0};
-    Prepared* statement = nullptr;
-  };
-
-  std::unique_ptr<soci::session> session;
-  std::atomic<bool> leased{false};  ///< held by a call or a transaction (the pool's lock)
-  bool broken = false;              ///< rebuild before the next use
-  std::uint64_t generation = 0;     ///< the store's loss count when this session was opened
-  // The two statements used last, most recent first, checked before the map: a service
-  // alternating a read and a write (get, then update) skips the hashing.
-  std::array<Recent, 2> recent{};
-  std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
-
-  /// Drops every cached statement, then the session: statements must never outlive the
-  /// session they were prepared on (reconnecting under live statements is a use-after-free).
-  void reset() noexcept;
-  /// Drops every cached statement (they are prepared again on next use).
-  void clear_statements() noexcept;
-};
-
-class SqlTransaction;
 
 /// The SQL store. Thread-safe: each call leases a pooled connection for its duration; a
 /// transaction pins one connection until it finishes.
@@ -210,23 +40,6 @@ class SqlStore final : public Store {
 
   [[nodiscard]] std::string_view backend() const noexcept override { return connector_->backend(); }
 
-  // The operations on one leased connection, shared by the store and its transactions.
-  /// With `lock`, the row stays locked until the transaction on `c` ends.
-  Result<Row> get_on(Connection& c, const Table& table, std::int64_t key, bool lock = false);
-  Result<std::int64_t> insert_on(Connection& c, const Table& table, const Row& row);
-  Result<std::int64_t> update_on(Connection& c, const Table& table, std::int64_t key,
-                                 std::int64_t expected, std::span<const Assignment> changes);
-  Result<Row> increment_on(Connection& c, const Table& table, std::int64_t key,
-                           std::span<const Increment> deltas, std::optional<std::int64_t> expected);
-  Result<void> destroy_on(Connection& c, const Table& table, std::int64_t key,
-                          std::int64_t expected);
-  /// Keeps the keys up to `key` of `table` from being handed out again, after a rollback
-  /// took back the inserts that had them (Dialect::reserve_keys).
-  Result<void> reserve_keys_on(Connection& c, const Table& table, std::int64_t key);
-  /// Runs transaction control (Op::begin, Op::commit or Op::rollback) on `c`, or savepoint
-  /// control (Op::savepoint, ...) on savepoint number `depth`.
-  Result<void> control(Connection& c, Op op, std::size_t depth = 0);
-
   /// Takes a connection from the pool, connecting or rebuilding it when needed.
   /// Errors: unavailable (no connection free within the wait, or the database refuses).
   Result<Connection*> acquire();
@@ -235,7 +48,7 @@ class SqlStore final : public Store {
   /// Returns a connection to the pool.
   void release(Connection* c) noexcept;
 
-  [[nodiscard]] const Dialect& dialect() const noexcept { return dialect_; }
+  [[nodiscard]] const Dialect& dialect() const noexcept { return ops_.dialect(); }
 
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override;
@@ -251,22 +64,7 @@ class SqlStore final : public Store {
   Result<void> do_ensure_schema(const Table& table) override;
 
  private:
-  /// Out of line (see ErrorBox in sql_store.cpp): the operations' frames hold no Error.
-  [[gnu::noinline]] detail::ErrorBox fail(Connection& c, const soci::soci_error& e);
-  /// Runs `f`, a call of SOCI on `c`, and turns whatever it throws into an Error: the one
-  /// place where the SQL store stops exceptions.
-  template <class F>
-  auto guarded(Connection& c, F&& f) -> decltype(f());
-  Result<std::int64_t> probe(Connection& c, const Table& table, std::int64_t key,
-                             std::int64_t expected, bool found_is_ok);
-  /// The cached statement for (table, op, columns), prepared on first use. The two used last
-  /// are found without a call; the rest go through `lookup_or_prepare`.
-  Prepared& prepared(Connection& c, const Table& table, Op op, std::uint64_t columns);
-  Prepared& lookup_or_prepare(Connection& c, const Connection::Key& key);
-  Result<void> ensure_schema_on(Connection& c, const Table& table);
-
   std::unique_ptr<Connector> connector_;
-  const Dialect& dialect_;
   const PoolSettings pool_;
 
   // The pool: a fixed set of slots, each connected on first lease. Leasing is a
@@ -283,6 +81,7 @@ class SqlStore final : public Store {
   // every connection, so idle ones opened before are rebuilt on their next lease instead of
   // failing one more call each.
   std::atomic<std::uint64_t> losses_{0};
+  Operations ops_{*connector_, losses_};  // last: it refers to the connector and losses_
 };
 
 }  // namespace optimist::sql
