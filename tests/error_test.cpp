@@ -97,6 +97,23 @@ TEST(Error, ErrorOnASuccessfulResultThrows) {
   EXPECT_THROW((void)std::move(m).error(), optimist::outcome::bad_result_access);
 }
 
+TEST(Error, AUnitResultFollowsTheSamePolicyAsAResult) {
+  optimist::UnitError e;
+  static_cast<optimist::Error&>(e) = optimist::make_error(ErrorKind::stale_record);
+  e.resource = "Account";
+  e.step = "debit";
+  const optimist::UnitResult failed = e;
+  try {
+    (void)failed.value();
+    FAIL() << "no exception";
+  } catch (const optimist::Exception& ex) {
+    EXPECT_EQ(ex.error().kind, ErrorKind::stale_record);
+    EXPECT_EQ(ex.error().resource, "Account");
+  }
+  const optimist::UnitResult done = optimist::UnitResults{};
+  EXPECT_THROW((void)done.error(), optimist::outcome::bad_result_access);
+}
+
 optimist::Result<int> half(int x) {
   if (x % 2 != 0) return optimist::make_error(ErrorKind::invalid, "odd");
   return x / 2;

@@ -120,24 +120,6 @@ struct UnitError : Error {
 };
 
 namespace detail {
-/// As ThrowException, for UnitResult: `.value()` throws optimist::Exception with the Error.
-struct ThrowUnitException : outcome::policy::base {
-  template <class Impl>
-  static constexpr void wide_value_check(Impl&& self) {
-    if (!base::_has_value(self)) {
-      throw Exception(static_cast<const Error&>(base::_error(static_cast<Impl&&>(self))));
-    }
-  }
-  template <class Impl>
-  static constexpr void wide_error_check(Impl&& self) {
-    if (!base::_has_error(self)) throw outcome::bad_result_access("no error");
-  }
-  template <class Impl>
-  static constexpr void wide_exception_check(Impl&& self) {
-    if (!base::_has_exception(self)) throw outcome::bad_result_access("no exception");
-  }
-};
-
 template <class Default, class Action>
 using action_or = std::conditional_t<std::is_void_v<Action>, Default, Action>;
 
@@ -150,7 +132,7 @@ struct IsResult<Result<V>> : std::true_type {};
 /// What Unit::run returns: every step's results, or a UnitError. Since UnitError is an
 /// Error, OPTIMIST_TRY propagates it into any Result<T>, and `.value()` throws
 /// optimist::Exception.
-using UnitResult = outcome::basic_result<UnitResults, UnitError, detail::ThrowUnitException>;
+using UnitResult = detail::ResultBase<UnitResults, UnitError>;
 
 /// What a check or custom step sees: the results of the steps before it and the data layer
 /// it runs on (the unit's transaction; the store itself for check steps).
