@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "backends.hpp"        // the backend registry: which backend a URL names
 #include "sqlite/backend.hpp"  // optimist's own reading of sqlite: URLs
 
 namespace bench {
@@ -124,9 +125,11 @@ std::string_view to_string(SweepParameter p) noexcept {
 
 std::string set_backend(Config& config, const std::string& url) {
   config.backend = url;
-  if (url == "memory:") {
+  const optimist::backends::Backend* backend = optimist::backends::find(url);
+  const std::string_view name = backend != nullptr ? backend->name : std::string_view();
+  if (name == "memory") {
     config.backend_kind = BackendKind::memory;
-  } else if (url.starts_with("sqlite:")) {
+  } else if (name == "sqlite") {
     config.backend_kind = BackendKind::sqlite;
     // Read as optimist reads it (it refuses an empty path), so that raw opens the same file.
     optimist::sql::Settings settings;
@@ -136,7 +139,7 @@ std::string set_backend(Config& config, const std::string& url) {
     config.sqlite_memory = target.value().memory;
     config.sqlite_synchronous = optimist::sqlite::pragma_name(target.value().synchronous);
     config.sqlite_busy_timeout_ms = settings.busy_timeout.count();
-  } else if (url.starts_with("postgresql://") || url.starts_with("postgres://")) {
+  } else if (name == "postgresql") {
     config.backend_kind = BackendKind::postgresql;
   } else {
     return "--backend: unsupported URL '" + url +

@@ -199,15 +199,18 @@ class PostgresConnector final : public sql::Connector {
     return s;
   }
 
-  [[nodiscard]] sql::Translated translate(const soci::soci_error& e,
-                                          soci::session* session) const override {
-    return translate_error(e, session, password_);
+  [[nodiscard]] sql::DatabaseError describe(const soci::soci_error& e,
+                                            soci::session* session) const override {
+    return describe_error(e, session, password_);
+  }
+  [[nodiscard]] sql::Translated translate(const sql::DatabaseError& e) const override {
+    return translate_error(e);
   }
 
   [[nodiscard]] std::unique_ptr<sql::Statement> prepare(
       soci::session& session, const std::string& text, std::vector<sql::Slot>& in,
       std::vector<sql::Slot>& out) const override {
-    return prepare_statement(session, text, in, out);
+    return prepare_statement(session, password_, text, in, out);
   }
 
  private:

@@ -8,8 +8,8 @@
 // result. On the client a get-and-update took 12.2 k instructions this way, 16.7 k through
 // SOCI (callgrind, see the README).
 //
-// Errors are thrown as SOCI's (soci::postgresql_soci_error, with the SQLSTATE and the
-// server's message), so that the one translation in translate_error.cpp serves both ways.
+// Failures are thrown as sql::DatabaseFailure, with the SQLSTATE and the server's message,
+// read by database_error() in translate_error.cpp, as failures met through SOCI are.
 #include <fmt/format.h>
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -48,13 +48,16 @@ bool identifier_char(char c) {
 // A value that is not the text its column's type writes, say a column altered to another
 // type behind optimist's back: the same words as SOCI's.
 [[noreturn]] void cannot_convert() {
-  throw soci::soci_error("Cannot convert data.");
+  throw sql::DatabaseFailure(
+      {.code = {}, .constraint = {}, .message = "Cannot convert data.", .lost = false});
 }
 
 class PgStatement final : public sql::Statement {
  public:
-  PgStatement(PGconn* conn, const std::string& text, std::vector<Slot>& in, std::vector<Slot>& out)
+  PgStatement(PGconn* conn, std::string_view password, const std::string& text,
+              std::vector<Slot>& in, std::vector<Slot>& out)
       : conn_(conn),
+        password_(password),
         in_(in),
         out_(out),
         name_(fmt::format("optimist_{}", next_statement.fetch_add(1))),
@@ -82,8 +85,9 @@ class PgStatement final : public sql::Statement {
     // The server answers COMMIT in a transaction that an error aborted with ROLLBACK, and no
     // error: the writes before the error are gone, and the caller must not hear otherwise.
     if (commit_ && std::strcmp(PQcmdStatus(r.get()), "ROLLBACK") == 0) {
-      throw soci::postgresql_soci_error(
-          "the transaction was rolled back, not committed: a statement in it had failed", "25P02");
+      throw sql::DatabaseFailure(database_error(
+          "25P02", "the transaction was rolled back, not committed: a statement in it had failed",
+          false, {}));
     }
     affected_ = 0;
     const char* tuples = PQcmdTuples(r.get());
@@ -140,16 +144,18 @@ class PgStatement final : public sql::Statement {
     });
   }
 
-  // Throws the error of result `r`, or of the connection when there is no result.
+  // Throws the failure of result `r`, or of the connection when there is no result.
   [[noreturn]] void fail(const PGresult* r) const {
     const char* state = r != nullptr ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
     const bool has_state = state != nullptr && std::strlen(state) == 5;
-    throw soci::postgresql_soci_error(
-        r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_),
-        has_state ? state : "     ");
+    throw sql::DatabaseFailure(
+        database_error(has_state ? std::string(state) : std::string(),
+                       r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn_),
+                       PQstatus(conn_) != CONNECTION_OK, password_));
   }
 
   PGconn* conn_;
+  std::string_view password_;  // the connector's, which outlives every statement
   std::vector<Slot>& in_;
   std::vector<Slot>& out_;
   std::string name_;
@@ -190,12 +196,13 @@ std::string numbered_placeholders(std::string_view text) {
   return out;
 }
 
-std::unique_ptr<sql::Statement> prepare_statement(soci::session& session, const std::string& text,
-                                                  std::vector<Slot>& in, std::vector<Slot>& out) {
+std::unique_ptr<sql::Statement> prepare_statement(soci::session& session, std::string_view password,
+                                                  const std::string& text, std::vector<Slot>& in,
+                                                  std::vector<Slot>& out) {
   // static_cast: the session was made by the postgresql factory (PostgresConnector), and SOCI
   // does not export the backend's type information for a dynamic_cast.
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
-  return std::make_unique<PgStatement>(backend->conn_, text, in, out);
+  return std::make_unique<PgStatement>(backend->conn_, password, text, in, out);
 }
 
 }  // namespace optimist::postgresql

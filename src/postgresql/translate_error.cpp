@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
-// PostgreSQL errors to optimist errors, by SQLSTATE. SOCI's categories are unreliable and
-// what() holds the bound values; the server's DETAIL lines can hold row values too, so only
-// the primary message is passed on.
+// PostgreSQL errors to optimist errors, by SQLSTATE: the one place PostgreSQL's codes are
+// read, for failures met through SOCI and through libpq alike. SOCI's categories are
+// unreliable and what() holds the bound values; the server's DETAIL lines can hold row values too,
+// so only the primary message is passed on.
 #include <soci/postgresql/soci-postgresql.h>
 
 #include "postgresql/backend.hpp"
@@ -56,32 +57,43 @@ bool connection_class(std::string_view state) {
 
 }  // namespace
 
-sql::Translated translate_error(const soci::soci_error& e, soci::session* session,
-                                std::string_view password) {
-  const std::string message = e.get_error_message();
-  const auto* pe = dynamic_cast<const soci::postgresql_soci_error*>(&e);
-  const std::string state = pe != nullptr ? pe->sqlstate() : std::string();
-
+sql::DatabaseError database_error(std::string code, const std::string& message, bool lost,
+                                  std::string_view password) {
+  sql::DatabaseError out;
   // Whatever the code, a session that is no longer connected must be rebuilt, and the call
   // may be retried once the server is back.
-  const bool lost = session == nullptr || connection_class(state) || !session->is_connected();
-  if (lost) {
-    return {make_error(ErrorKind::unavailable, primary_message(message, password)), true};
-  }
+  out.lost = lost || connection_class(code);
+  if (code == "23505") out.constraint = unique_column(message);
+  if (code == "23502") out.constraint = quoted_after(message, "column");
+  out.code = std::move(code);
+  out.message = primary_message(message, password);
+  return out;
+}
+
+sql::DatabaseError describe_error(const soci::soci_error& e, soci::session* session,
+                                  std::string_view password) {
+  const auto* pe = dynamic_cast<const soci::postgresql_soci_error*>(&e);
+  return database_error(pe != nullptr ? pe->sqlstate() : std::string(), e.get_error_message(),
+                        session == nullptr || !session->is_connected(), password);
+}
+
+sql::Translated translate_error(const sql::DatabaseError& e) {
+  const std::string& state = e.code;
+  if (e.lost) return {make_error(ErrorKind::unavailable, e.message), true};
   if (state == "23505") {
     Error err = make_error(ErrorKind::conflict);
-    err.constraint = unique_column(message);
+    err.constraint = e.constraint;
     return {std::move(err), false};
   }
   if (state == "23502") {
     Error err = make_error(ErrorKind::invalid);
-    err.fields.push_back({quoted_after(message, "column"), FieldReason::required});
+    err.fields.push_back({e.constraint, FieldReason::required});
     return {std::move(err), false};
   }
   if (state == "22003") {
     // "bigint out of range" or "value out of range: overflow" (a double) names no column; the
     // SQL store fills it in from the statement, by the type that `detail` names.
-    const bool integer = message.find("bigint") != std::string::npos;
+    const bool integer = e.message.find("bigint") != std::string::npos;
     Error err =
         make_error(ErrorKind::invalid, integer ? sql::integer_overflow : sql::real_overflow);
     err.fields.push_back({std::string(), FieldReason::out_of_range});
@@ -89,9 +101,9 @@ sql::Translated translate_error(const soci::soci_error& e, soci::session* sessio
   }
   // Serialization failure, deadlock, lock not available, statement timeout: retry.
   if (state == "40001" || state == "40P01" || state == "55P03" || state == "57014") {
-    return {make_error(ErrorKind::unavailable, primary_message(message, password)), false};
+    return {make_error(ErrorKind::unavailable, e.message), false};
   }
-  return {make_error(ErrorKind::internal, primary_message(message, password)), false};
+  return {make_error(ErrorKind::internal, e.message), false};
 }
 
 }  // namespace optimist::postgresql

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "optimist/store.hpp"
+#include "sql/database_error.hpp"
 #include "sql/sql_text.hpp"
 
 namespace optimist::sql {
@@ -101,13 +102,13 @@ class Statement {
  public:
   virtual ~Statement() = default;
   /// Runs the statement with the values in the `in` slots. True when it returned a row,
-  /// whose values are then in the `out` slots. Throws soci::soci_error.
+  /// whose values are then in the `out` slots. Throws soci::soci_error or DatabaseFailure.
   virtual bool execute() = 0;
   /// The rows the last execution changed.
   [[nodiscard]] virtual long long affected_rows() = 0;
   /// Reads whatever the last execution still has to give (at most one row is asked for, so
   /// nothing is lost), letting the database release what it holds for it. Throws
-  /// soci::soci_error.
+  /// soci::soci_error or DatabaseFailure.
   virtual void finish() = 0;
 };
 
@@ -129,10 +130,14 @@ class Connector {
   [[nodiscard]] virtual std::string_view backend() const noexcept = 0;
   /// Opens a new session, set up for use (pragmas, timeouts). Throws soci::soci_error.
   [[nodiscard]] virtual std::unique_ptr<soci::session> connect() const = 0;
-  /// Maps a SOCI error raised on `session` (null when connecting) to an optimist Error.
-  /// Never uses what(): it contains bound values.
-  [[nodiscard]] virtual Translated translate(const soci::soci_error& e,
-                                             soci::session* session) const = 0;
+  /// What a SOCI error raised on `session` (null when connecting) says, as the backend's
+  /// DatabaseError: the one place a dialect reads SOCI's exceptions. Never uses what(): it
+  /// holds bound values.
+  [[nodiscard]] virtual DatabaseError describe(const soci::soci_error& e,
+                                               soci::session* session) const = 0;
+  /// The optimist Error for a failure of this backend: the one place a dialect translates
+  /// its codes.
+  [[nodiscard]] virtual Translated translate(const DatabaseError& e) const = 0;
   /// Prepares `text` (placeholders written `:name`) on `session`, to be run with the values
   /// of `in`, one slot per placeholder in order, and to return at most one row into `out`,
   /// one slot per column. The slots' types are set and the vectors never resized while the

@@ -38,7 +38,9 @@ struct Dialect {
   /// without a transaction.
   std::string_view schema_lock;
   /// A failed statement keeps the connection's other cached statements from working right
-  /// (SQLite: it holds on to its read snapshot), so they are dropped after each failure.
+  /// (SQLite: a failed statement, say busy, is not reset and keeps its read snapshot, so
+  /// later reads would see the past and writes fail with BUSY_SNAPSHOT), so they are all
+  /// dropped after each failure.
   bool failure_spoils_statements = false;
   /// Creating a table leaves its connection slower for every later transaction (PostgreSQL:
   /// the backend's lock table grows and never shrinks), so the connection is replaced after.

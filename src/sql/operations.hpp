@@ -56,13 +56,16 @@ class Operations {
 
  private:
   /// Out of line (see detail::ErrorBox): the operations' frames hold no Error.
+  [[gnu::noinline]] detail::ErrorBox fail(Connection& c, const DatabaseError& e);
   [[gnu::noinline]] detail::ErrorBox fail(Connection& c, const soci::soci_error& e);
-  /// Runs `f`, a call of SOCI on `c`, and turns whatever it throws into an Error: the one
-  /// place where the SQL store stops exceptions.
+  /// Runs `f`, a call of SOCI or of a dialect's statement path on `c`, and turns whatever it
+  /// throws into an Error: the one place where the SQL store stops exceptions.
   template <class F>
   auto guarded(Connection& c, F&& f) -> decltype(f()) {
     try {
       return f();
+    } catch (const DatabaseFailure& e) {
+      return fail(c, e.error());
     } catch (const soci::soci_error& e) {
       return fail(c, e);
     } catch (const std::exception&) {

@@ -93,7 +93,7 @@ Result<Connection*> SqlStore::acquire() {
       c->broken = false;
       c->generation = losses;
     } catch (const soci::soci_error& e) {
-      Translated t = connector_->translate(e, nullptr);
+      Translated t = connector_->translate(connector_->describe(e, nullptr));
       c->reset();
       c->broken = true;
       release(c);

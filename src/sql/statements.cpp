@@ -61,14 +61,16 @@ detail::ErrorBox unexpected_failure() {
 }
 
 detail::ErrorBox Operations::fail(Connection& c, const soci::soci_error& e) {
-  Translated t = connector_.translate(e, c.session.get());
+  return fail(c, connector_.describe(e, c.session.get()));
+}
+
+detail::ErrorBox Operations::fail(Connection& c, const DatabaseError& e) {
+  Translated t = connector_.translate(e);
   if (t.broken) {
     c.broken = true;
     losses_.fetch_add(1, std::memory_order_relaxed);
   }
-  // SQLite: a statement that failed (say, busy) is not reset and keeps its read snapshot, so
-  // later reads on this connection would see the past and writes fail with BUSY_SNAPSHOT.
-  // Finalising the cached statements ends it; they are prepared again on next use.
+  // Prepared again on next use.
   if (dialect_.failure_spoils_statements) c.clear_statements();
   return std::move(t.error);
 }

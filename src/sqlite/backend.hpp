@@ -36,16 +36,19 @@ struct Target {
 /// when it holds a space or a quote.
 [[nodiscard]] std::string connect_string(std::string_view dbname);
 
-/// A connector for `sqlite:PATH[?query]` or `sqlite::memory:[?query]` (`target` is the part
-/// after `sqlite:`). Errors: invalid (malformed URL), unavailable (the in-memory database
-/// could not be created).
 /// SQLite's SQL: types, key column, locks, catalogue, what a failure spoils.
 [[nodiscard]] const sql::Dialect& dialect() noexcept;
 
-[[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
+/// A connector for `sqlite:PATH[?query]` or `sqlite::memory:[?query]` (`url` is the whole
+/// URL). Errors: invalid (malformed URL), unavailable (the in-memory database
+/// could not be created).
+[[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                                      sql::Settings& settings);
 
-/// The one place SQLite errors become optimist errors, by SQLite result code.
-[[nodiscard]] sql::Translated translate_error(const soci::soci_error& e, bool connecting);
+/// What a SOCI error says (`connecting`: no session came up), as a DatabaseError.
+[[nodiscard]] sql::DatabaseError describe_error(const soci::soci_error& e, bool connecting);
+
+/// The one place SQLite failures become optimist errors, by SQLite result code.
+[[nodiscard]] sql::Translated translate_error(const sql::DatabaseError& e);
 
 }  // namespace optimist::sqlite

@@ -43,9 +43,12 @@ class SqliteConnector final : public sql::Connector {
     return s;
   }
 
-  [[nodiscard]] sql::Translated translate(const soci::soci_error& e,
-                                          soci::session* session) const override {
-    return translate_error(e, session == nullptr);
+  [[nodiscard]] sql::DatabaseError describe(const soci::soci_error& e,
+                                            soci::session* session) const override {
+    return describe_error(e, session == nullptr);
+  }
+  [[nodiscard]] sql::Translated translate(const sql::DatabaseError& e) const override {
+    return translate_error(e);
   }
 
  private:
@@ -144,16 +147,16 @@ Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
   return Target{.path = std::move(decoded), .memory = false, .synchronous = synchronous};
 }
 
-Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view target,
+Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                        sql::Settings& settings) {
-  OPTIMIST_TRY(parsed, parse_target(target, settings));
+  OPTIMIST_TRY(parsed, parse_target(url.substr(url.find(':') + 1), settings));
   std::string dbname = parsed.memory ? unique_memory_name() : std::move(parsed.path);
   auto connector = std::make_unique<SqliteConnector>(dbname, parsed.memory, settings.busy_timeout,
                                                      parsed.synchronous);
   try {
     connector->keep_alive();
   } catch (const soci::soci_error& e) {
-    return translate_error(e, true).error;
+    return translate_error(describe_error(e, true)).error;
   }
   return std::unique_ptr<sql::Connector>(std::move(connector));
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// SQLite errors to optimist errors, by result code. get_error_message() only: what() holds
-// the bound values.
+// SQLite errors to optimist errors, by result code: the one place SQLite's codes are read.
+// get_error_message() only: what() holds the bound values.
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <sqlite3.h>
+
+#include <string>
 
 #include "sqlite/backend.hpp"
 
@@ -23,48 +25,54 @@ std::string failed_column(const std::string& message) {
 
 }  // namespace
 
-sql::Translated translate_error(const soci::soci_error& e, bool connecting) {
-  const std::string message = e.get_error_message();
-  const auto* se = dynamic_cast<const soci::sqlite3_soci_error*>(&e);
-  if (se == nullptr) {
-    // Plain soci_error: SOCI's own checks, or the database file could not be opened.
-    if (connecting) return {make_error(ErrorKind::unavailable, message), true};
-    return {make_error(ErrorKind::internal, message), false};
+sql::DatabaseError describe_error(const soci::soci_error& e, bool connecting) {
+  sql::DatabaseError out;
+  out.message = e.get_error_message();
+  out.lost = connecting;
+  // A plain soci_error (no code): SOCI's own checks, or the database file could not be opened.
+  if (const auto* se = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    out.code = std::to_string(se->result() & 0xff);  // the primary result code
+    out.constraint = failed_column(out.message);
   }
-  const int code = se->result() & 0xff;  // the primary result code
-  switch (code) {
+  return out;
+}
+
+sql::Translated translate_error(const sql::DatabaseError& e) {
+  if (e.code.empty()) {
+    return {make_error(e.lost ? ErrorKind::unavailable : ErrorKind::internal, e.message), e.lost};
+  }
+  switch (std::stoi(e.code)) {
     case SQLITE_CONSTRAINT: {
-      const std::string column = failed_column(message);
-      if (message.find("UNIQUE") != std::string::npos ||
-          message.find("PRIMARY KEY") != std::string::npos) {
+      if (e.message.find("UNIQUE") != std::string::npos ||
+          e.message.find("PRIMARY KEY") != std::string::npos) {
         Error err = make_error(ErrorKind::conflict);
-        err.constraint = column;
+        err.constraint = e.constraint;
         return {std::move(err), false};
       }
-      if (message.find("CHECK") != std::string::npos) {
+      if (e.message.find("CHECK") != std::string::npos) {
         // The only checks optimist creates keep integer columns integral and real ones
-        // finite (see sql_text): a sum that overflowed.
+        // finite (see dialect.cpp): a sum that overflowed.
         Error err = make_error(ErrorKind::invalid);
-        err.fields.push_back({column, FieldReason::out_of_range});
+        err.fields.push_back({e.constraint, FieldReason::out_of_range});
         return {std::move(err), false};
       }
-      if (message.find("NOT NULL") != std::string::npos) {
+      if (e.message.find("NOT NULL") != std::string::npos) {
         Error err = make_error(ErrorKind::invalid);
-        err.fields.push_back({column, FieldReason::required});
+        err.fields.push_back({e.constraint, FieldReason::required});
         return {std::move(err), false};
       }
-      return {make_error(ErrorKind::internal, message), false};
+      return {make_error(ErrorKind::internal, e.message), false};
     }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      return {make_error(ErrorKind::unavailable, message), false};
+      return {make_error(ErrorKind::unavailable, e.message), false};
     case SQLITE_CANTOPEN:
     case SQLITE_IOERR:
     case SQLITE_FULL:
     case SQLITE_NOMEM:
-      return {make_error(ErrorKind::unavailable, message), connecting};
+      return {make_error(ErrorKind::unavailable, e.message), e.lost};
     default:
-      return {make_error(ErrorKind::internal, message), connecting};
+      return {make_error(ErrorKind::internal, e.message), e.lost};
   }
 }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <string>
 
+#include "backends.hpp"
 #include "support/sql_databases.hpp"
 
 namespace optimist::testing {
@@ -26,19 +27,37 @@ Result<std::shared_ptr<Store>> open_sqlite_file() {
 
 std::vector<Backend> backends() {
   const auto postgres = postgres_url();
-  return {
-      Backend{.name = "Memory", .open = [] { return optimist::open("memory:"); }},
-      Backend{.name = "Sqlite", .open = open_sqlite_file, .iterations = 2'000},
-      Backend{.name = "SqliteInMemory",
-              .open = [] { return optimist::open("sqlite::memory:"); },
-              .iterations = 5'000},
-      Backend{.name = "Postgres",
-              .open = [postgres]() -> Result<std::shared_ptr<Store>> {
-                return optimist::open(fresh_postgres_url(*postgres));
-              },
-              .iterations = 500,
-              .missing = postgres ? std::string() : std::string(postgres_missing)},
+  // Per backend of the registry (src/backends.hpp), the ways the suite opens it.
+  const std::vector<std::pair<std::string_view, Backend>> ways{
+      {"memory", Backend{.name = "Memory", .open = [] { return optimist::open("memory:"); }}},
+      {"sqlite", Backend{.name = "Sqlite", .open = open_sqlite_file, .iterations = 2'000}},
+      {"sqlite", Backend{.name = "SqliteInMemory",
+                         .open = [] { return optimist::open("sqlite::memory:"); },
+                         .iterations = 5'000}},
+      {"postgresql", Backend{.name = "Postgres",
+                             .open = [postgres]() -> Result<std::shared_ptr<Store>> {
+                               return optimist::open(fresh_postgres_url(*postgres));
+                             },
+                             .iterations = 500,
+                             .missing = postgres ? std::string() : std::string(postgres_missing)}},
   };
+  std::vector<Backend> out;
+  for (const auto& backend : optimist::backends::all()) {
+    bool tested = false;
+    for (const auto& [name, way] : ways) {
+      if (name != backend.name) continue;
+      out.push_back(way);
+      tested = true;
+    }
+    // A backend in the registry that the suite does not know how to open is a failure.
+    if (!tested) {
+      out.push_back(Backend{
+          .name = "Unknown",
+          .open = [] { return Result<std::shared_ptr<Store>>(make_error(ErrorKind::internal)); },
+          .missing = "the contract suite does not open backend " + std::string(backend.name)});
+    }
+  }
+  return out;
 }
 
 void open_fresh_store(const Backend& backend, std::shared_ptr<Store>& store) {
