@@ -13,6 +13,8 @@ namespace optimist {
 
 namespace {
 
+using Step = detail::UnitStep;
+
 UnitError unit_error(std::string step, Error error, UnitResults completed) {
   UnitError e;
   static_cast<Error&>(e) = std::move(error);
@@ -85,11 +87,10 @@ void UnitResults::missing(std::string_view name, bool wrong_type) {
   throw Exception(std::move(e));
 }
 
-Unit& Unit::add(detail::UnitStep step) {
+Unit& Unit::add(Step step) {
   if (!error_) {
-    const bool repeated = std::any_of(steps_.begin(), steps_.end(), [&](const detail::UnitStep& s) {
-      return s.name == step.name;
-    });
+    const bool repeated = std::any_of(steps_.begin(), steps_.end(),
+                                      [&](const Step& s) { return s.name == step.name; });
     if (step.name.empty() || repeated) error_ = unit_error(step.name, name_error(step.name), {});
   }
   steps_.push_back(std::move(step));
@@ -98,7 +99,7 @@ Unit& Unit::add(detail::UnitStep step) {
 
 Unit& Unit::append(const Unit& other) {
   if (other.error_ && !error_) error_ = other.error_;
-  for (const detail::UnitStep& s : other.steps_) add(s);
+  for (const Step& s : other.steps_) add(s);
   return *this;
 }
 
@@ -112,7 +113,7 @@ Unit& Unit::prepend(const Unit& other) {
 std::vector<StepInfo> Unit::steps() const {
   std::vector<StepInfo> out;
   out.reserve(steps_.size());
-  for (const detail::UnitStep& s : steps_) out.push_back({s.name, s.kind, s.resource});
+  for (const Step& s : steps_) out.push_back({s.name, s.kind, s.resource});
   return out;
 }
 
@@ -121,11 +122,11 @@ Result<void> Unit::validate() const {
   return ok();
 }
 
-Result<void> Unit::run_steps(const std::vector<detail::UnitStep>& steps, bool skip_checks,
+Result<void> Unit::run_steps(const std::vector<Step>& steps, bool skip_checks,
                              const std::shared_ptr<Store>& store, DataLayer& data,
                              UnitResults& results, std::string& failed) const {
   const bool in_transaction = &data != store.get();
-  for (const detail::UnitStep& step : steps) {
+  for (const Step& step : steps) {
     if (skip_checks && step.kind == StepKind::check) continue;
     failed = step.name;
     if (results.contains(step.name)) return name_error(step.name);  // from a merged unit
@@ -156,28 +157,28 @@ UnitResult Unit::run(const std::shared_ptr<Store>& store) const {
 
   // Steps whose input is known now are validated before anything runs: an invalid unit
   // opens no transaction and runs no step.
-  for (const detail::UnitStep& step : steps_) {
+  for (const Step& step : steps_) {
     if (!step.precheck) continue;
     if (auto r = step.precheck(store); !r) return unit_error(step.name, std::move(r).error(), {});
   }
 
   // Checks first, on the store: nothing is open, nothing written yet.
-  std::vector<detail::UnitStep> checks;
+  std::vector<Step> checks;
   std::copy_if(steps_.begin(), steps_.end(), std::back_inserter(checks),
-               [](const detail::UnitStep& s) { return s.kind == StepKind::check; });
+               [](const Step& s) { return s.kind == StepKind::check; });
   if (auto r = run_steps(checks, false, store, *store, results, failed); !r) {
     return unit_error(failed, std::move(r).error(), std::move(results));
   }
 
   // A unit of checks alone writes nothing: it opens no transaction.
   if (std::all_of(steps_.begin(), steps_.end(),
-                  [](const detail::UnitStep& s) { return s.kind == StepKind::check; })) {
+                  [](const Step& s) { return s.kind == StepKind::check; })) {
     return results;
   }
 
   // Tables must exist before the transaction: a store may refuse schema work inside one.
   std::set<const Table*> prepared;
-  for (const detail::UnitStep& step : steps_) {
+  for (const Step& step : steps_) {
     if (step.kind == StepKind::check) continue;
     for (const auto table_of : step.tables) {
       const Result<Table>& table = table_of();

@@ -22,6 +22,10 @@
 namespace optimist {
 
 class StepContext;
+class Unit;
+namespace detail {
+struct UnitSteps;
+}  // namespace detail
 
 /// The code interface of resource T on a store: get, create, update and destroy through the
 /// actions its Definition declares. Each call returns a Result; the `*_or_throw` forms
@@ -254,8 +258,9 @@ class Resource {
   [[nodiscard]] const std::shared_ptr<Store>& store() const noexcept { return store_; }
 
  private:
-  friend class StepContext;  // binds a Resource to a unit's transaction
-  friend class Unit;         // validates a unit's steps before its transaction opens
+  friend class StepContext;         // binds a Resource to a unit's transaction
+  friend class Unit;                // validates a unit's steps before its transaction opens
+  friend struct detail::UnitSteps;  // builds the Resource those validations run on
   Resource(std::shared_ptr<Store> store, const Table* table)
       : store_(std::move(store)), data_(store_.get()), table_(table) {}
 

@@ -4,15 +4,12 @@
 #include <any>
 #include <concepts>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "optimist/input.hpp"
@@ -21,6 +18,13 @@
 #include "optimist/store.hpp"
 
 namespace optimist {
+
+namespace detail {
+struct UnitStep;  // one step as a Unit holds it: optimist/detail/unit_steps.hpp
+// Replaces a rolled-back record in `value` with the one `store` holds now; false when the
+// store has none (or cannot tell).
+using Reread = bool (*)(Store& store, std::any& value);
+}  // namespace detail
 
 /// What a step of a Unit does.
 enum class StepKind {
@@ -92,13 +96,10 @@ class UnitResults {
 
  private:
   friend class Unit;
-  // Replaces a rolled-back record in `value` with the one `store` holds now; false when the
-  // store has none (or cannot tell).
-  using Reread = bool (*)(Store& store, std::any& value);
   struct Entry {
     std::string name;
     std::any value;
-    Reread reread = nullptr;  // null: the value is kept after a rollback
+    detail::Reread reread = nullptr;  // null: the value is kept after a rollback
   };
   const std::any* lookup(std::string_view name) const;
   [[noreturn]] static void missing(std::string_view name, bool wrong_type);
@@ -118,16 +119,6 @@ struct UnitError : Error {
   std::string step;
   UnitResults completed;
 };
-
-namespace detail {
-template <class Default, class Action>
-using action_or = std::conditional_t<std::is_void_v<Action>, Default, Action>;
-
-template <class R>
-struct IsResult : std::false_type {};
-template <class V>
-struct IsResult<Result<V>> : std::true_type {};
-}  // namespace detail
 
 /// What Unit::run returns: every step's results, or a UnitError. Since UnitError is an
 /// Error, OPTIMIST_TRY propagates it into any Result<T>, and `.value()` throws
@@ -155,12 +146,7 @@ class StepContext {
 
   /// Resource<T> bound to data(). Errors: invalid_definition, unavailable, internal.
   template <Defined T>
-  [[nodiscard]] Result<Resource<T>> resource() const {
-    if (!in_transaction_) return Resource<T>::open(store_);
-    const auto& table = detail::Schema<T>::table();
-    if (!table) return table.error();
-    return Resource<T>(store_, &table.value()).in(data_);
-  }
+  [[nodiscard]] Result<Resource<T>> resource() const;
 
  private:
   friend class Unit;
@@ -204,143 +190,44 @@ class Unit {
   /// Creates a record from `changes` (set<&T::m>(v)), through Action (default: T's create).
   template <Defined T, class Action = void, class... Cs>
   requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& create(std::string name,
-                                                                               Cs&&... changes) {
-    using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
-    auto cs = std::make_tuple(std::forward<Cs>(changes)...);
-    return add_resource_step<T>(
-        std::move(name), StepKind::create,
-        [cs](const Resource<T>& r, const UnitResults&) {
-          return std::apply([&](const auto&... c) { return r.template create<A>(c...); }, cs);
-        },
-        [cs](const Resource<T>& r) {
-          return std::apply([&](const auto&... c) { return r.template created<A>(c...); }, cs);
-        });
-  }
+                                                                               Cs&&... changes);
   /// Creates a record from the changes `fn(results)` returns as a std::tuple of set<>s.
   template <Defined T, class Action = void, class F>
-  requires std::invocable<const F&, const UnitResults&> Unit& create(std::string name, F fn) {
-    using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::create,
-        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
-          return std::apply([&](auto&&... c) { return r.template create<A>(c...); }, fn(rs));
-        });
-  }
+  requires std::invocable<const F&, const UnitResults&> Unit& create(std::string name, F fn);
 
   /// Updates `record` with `changes`, locked on its version (Resource<T>::update).
   template <class Action = void, Defined T, class... Cs>
   requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& update(std::string name,
                                                                                const T& record,
-                                                                               Cs&&... changes) {
-    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    auto cs = std::make_tuple(std::forward<Cs>(changes)...);
-    return add_resource_step<T>(
-        std::move(name), StepKind::update,
-        [record, cs](const Resource<T>& r, const UnitResults&) {
-          return std::apply([&](const auto&... c) { return r.template update<A>(record, c...); },
-                            cs);
-        },
-        [record, cs](const Resource<T>& r) {
-          return std::apply(
-              [&](const auto&... c) { return r.template check_update<A>(record, c...); }, cs);
-        });
-  }
+                                                                               Cs&&... changes);
   /// Updates the record `fn(results)` returns first in a std::tuple, with the set<>s after
   /// it: `return std::tuple{results.get<Account>("open"), set<&Account::balance>(0)};`.
   template <Defined T, class Action = void, class F>
-  requires std::invocable<const F&, const UnitResults&> Unit& update(std::string name, F fn) {
-    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::update,
-        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) {
-          return std::apply(
-              [&](const T& record, auto&&... c) { return r.template update<A>(record, c...); },
-              fn(rs));
-        });
-  }
+  requires std::invocable<const F&, const UnitResults&> Unit& update(std::string name, F fn);
 
   /// Creates a record from dynamic input (Resource<T>::create_from), through Action.
   template <Defined T, class Action = void>
-  Unit& create_from(std::string name, Input input) {
-    using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::create,
-        [input](const Resource<T>& r, const UnitResults&) {
-          return r.template create_from<A>(input);
-        },
-        [input](const Resource<T>& r) {
-          static constexpr auto accepted = detail::Schema<T>::template accepted_columns<A>();
-          return r.input_record(A::name, accepted, input);
-        });
-  }
+  Unit& create_from(std::string name, Input input);
   /// Updates `record` from dynamic input, locked on its version (Resource<T>::update_from).
   template <class Action = void, Defined T>
-  Unit& update_from(std::string name, const T& record, Input input) {
-    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::update,
-        [record, input](const Resource<T>& r, const UnitResults&) {
-          return r.template update_from<A>(record, input);
-        },
-        [record, input](const Resource<T>& r) {
-          static constexpr auto accepted = detail::Schema<T>::template accepted_columns<A>();
-          return r.input_update(A::name, accepted, record, input);
-        });
-  }
+  Unit& update_from(std::string name, const T& record, Input input);
 
   /// Destroys `record`, locked on its version. The step's result is `record`.
   template <class Action = void, Defined T>
-  Unit& destroy(std::string name, const T& record) {
-    destroy<T, Action>(std::move(name), [record](const UnitResults&) { return record; });
-    steps_.back().precheck = prechecked<T>([record](const Resource<T>& r) {
-      return r.check_version(record,
-                             detail::action_or<typename Resource<T>::DestroyAction, Action>::name);
-    });
-    return *this;
-  }
+  Unit& destroy(std::string name, const T& record);
   /// Destroys the record `fn(results)` returns, locked on its version.
   template <Defined T, class Action = void, class F>
-  requires std::invocable<const F&, const UnitResults&> Unit& destroy(std::string name, F fn) {
-    using A = detail::action_or<typename Resource<T>::DestroyAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::destroy,
-        [fn = std::move(fn)](const Resource<T>& r, const UnitResults& rs) -> Result<T> {
-          T record = fn(rs);
-          OPTIMIST_TRYV(r.template destroy<A>(record));
-          return record;
-        });
-  }
+  requires std::invocable<const F&, const UnitResults&> Unit& destroy(std::string name, F fn);
 
   /// Atomic change of the record with primary key `key` (Resource<T>::change): never stale.
   template <Defined T, class Action = void, class... Ds>
   requires(detail::IsDelta<Ds>::value&&...) Unit& change(std::string name, std::int64_t key,
-                                                         const Ds&... deltas) {
-    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::change,
-        [key, deltas...](const Resource<T>& r, const UnitResults&) {
-          return r.template change<A>(key, deltas...);
-        },
-        [key, deltas...](const Resource<T>& r) {
-          return r.template check_deltas<A>(key, deltas...);
-        });
-  }
+                                                         const Ds&... deltas);
   /// Atomic change of `record`'s stored record, checked against its version in the same
   /// data-layer step (Resource<T>::change_locked).
   template <class Action = void, Defined T, class... Ds>
   requires(detail::IsDelta<Ds>::value&&...) Unit& change_locked(std::string name, const T& record,
-                                                                const Ds&... deltas) {
-    using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
-    return add_resource_step<T>(
-        std::move(name), StepKind::change,
-        [record, deltas...](const Resource<T>& r, const UnitResults&) {
-          return r.template change_locked<A>(record, deltas...);
-        },
-        [record, deltas...](const Resource<T>& r) -> Result<void> {
-          OPTIMIST_TRYV(r.check_version(record, A::name));
-          return r.template check_deltas<A>(record.*(detail::Schema<T>::key_member), deltas...);
-        });
-  }
+                                                                const Ds&... deltas);
 
   /// A step inside the transaction: `fn(StepContext&)` returns a Result<V>; V (or
   /// std::monostate for void) becomes the step's result. Use ctx.resource<T>() or
@@ -348,18 +235,14 @@ class Unit {
   /// the step uses, `custom<Transfer>("audit", fn)`, so that run() prepares their tables
   /// before the transaction opens (a store may refuse schema work inside one).
   template <Defined... Ts, class F>
-  requires std::invocable<F&, StepContext&> Unit& custom(std::string name, F fn) {
-    return add_callable<Ts...>(std::move(name), StepKind::custom, std::move(fn));
-  }
+  requires std::invocable<F&, StepContext&> Unit& custom(std::string name, F fn);
 
   /// A step run before the transaction opens, whatever its position, in the order checks
   /// were added: validations and lookups (ctx.data() and ctx.resource<T>() use the store),
   /// so that their failures end the unit before anything is written, as one UnitError.
   /// Later steps see its result like any other.
   template <class F>
-  requires std::invocable<F&, StepContext&> Unit& check(std::string name, F fn) {
-    return add_callable(std::move(name), StepKind::check, std::move(fn));
-  }
+  requires std::invocable<F&, StepContext&> Unit& check(std::string name, F fn);
 
   /// A step that calls `fn(results)` inside the transaction and runs the steps of the Unit
   /// it returns in its place (their check steps too, in place). Their names must not repeat
@@ -367,17 +250,7 @@ class Unit {
   /// `merge<Player>("bonus", fn)`, so that run() prepares their tables before the
   /// transaction. The merge step has no result of its own.
   template <Defined... Ts, class F>
-  requires std::invocable<const F&, const UnitResults&> Unit& merge(std::string name, F fn) {
-    Step s{std::move(name),
-           StepKind::merge,
-           resource_of<Ts...>(),
-           {&detail::Schema<Ts>::table...},
-           {},
-           {},
-           {}};
-    s.expand = [fn = std::move(fn)](const UnitResults& rs) -> Unit { return fn(rs); };
-    return add(std::move(s));
-  }
+  requires std::invocable<const F&, const UnitResults&> Unit& merge(std::string name, F fn);
 
   /// Adds the steps of `other` after this unit's steps.
   Unit& append(const Unit& other);
@@ -399,112 +272,16 @@ class Unit {
   [[nodiscard]] UnitResult run(const std::shared_ptr<Store>& store) const;
 
  private:
-  using Run = std::function<Result<void>(StepContext&, std::any&)>;
-  struct Step {
-    std::string name;
-    StepKind kind;
-    std::string resource;
-    std::vector<const Result<Table>& (*)()> tables;  // the tables to prepare before begin()
-    Run run;
-    std::function<Unit(const UnitResults&)> expand;  // merge steps
-    // The validation of a step whose input is known when the unit is built, run before
-    // anything else; empty for steps built from earlier results.
-    std::function<Result<void>(const std::shared_ptr<Store>&)> precheck;
-    UnitResults::Reread reread = nullptr;  // for steps whose result is a record
-  };
-
-  // UnitResults::Reread for a result that is a record of T.
-  template <Defined T>
-  static bool reread_record(Store& store, std::any& value) {
-    T* record = std::any_cast<T>(&value);
-    const auto& table = detail::Schema<T>::table();
-    if (record == nullptr || !table) return false;
-    auto row = store.get(table.value(), "reread", record->*(detail::Schema<T>::key_member));
-    if (!row) return false;
-    auto stored = detail::Schema<T>::from_row(table.value(), std::move(row).value());
-    if (!stored) return false;
-    *record = std::move(stored).value();
-    return true;
-  }
-
-  // A precheck from `fn(resource)`, on a Resource<T> of the unit's store.
-  template <Defined T, class F>
-  static auto prechecked(F fn) {
-    return [fn = std::move(fn)](const std::shared_ptr<Store>& store) -> Result<void> {
-      const auto& table = detail::Schema<T>::table();
-      if (!table) return table.error();
-      OPTIMIST_TRYV(fn(Resource<T>(store, &table.value())));
-      return ok();
-    };
-  }
-
-  // The resource a step lists in steps(): the one it names, or none when it names several.
-  template <class... Ts>
-  static std::string resource_of() {
-    if constexpr (sizeof...(Ts) == 1) {
-      return std::string((Definition<Ts>::resource.name, ...));
-    } else {
-      return {};
-    }
-  }
-
-  // A step on resource T: `fn(resource, results)` runs it; `check(resource)`, when given,
-  // validates its input before the transaction opens.
-  template <Defined T, class F, class C = std::nullptr_t>
-  Unit& add_resource_step(std::string name, StepKind kind, F fn, C check = nullptr) {
-    Step s{std::move(name),
-           kind,
-           std::string(Definition<T>::resource.name),
-           {&detail::Schema<T>::table},
-           {},
-           {},
-           {}};
-    if constexpr (!std::is_null_pointer_v<C>) s.precheck = prechecked<T>(std::move(check));
-    s.reread = &reread_record<T>;
-    s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) -> Result<void> {
-      OPTIMIST_TRY(resource, ctx.resource<T>());
-      OPTIMIST_TRY(record, fn(resource, ctx.results()));
-      out = std::move(record);
-      return ok();
-    };
-    return add(std::move(s));
-  }
-
-  template <class... Ts, class F>
-  Unit& add_callable(std::string name, StepKind kind, F fn) {
-    using R = std::remove_cvref_t<std::invoke_result_t<F&, StepContext&>>;
-    static_assert(detail::IsResult<R>::value,
-                  "optimist: a check or custom step must return an optimist::Result");
-    static_assert(std::is_void_v<typename R::value_type> ||
-                      std::is_copy_constructible_v<typename R::value_type>,
-                  "optimist: a step's result must be copyable");
-    Step s{
-        std::move(name), kind, resource_of<Ts...>(), {&detail::Schema<Ts>::table...}, {}, {}, {}};
-    if constexpr (!std::is_void_v<typename R::value_type>) {
-      if constexpr (Defined<typename R::value_type>) {
-        s.reread = &reread_record<typename R::value_type>;
-      }
-    }
-    s.run = [fn = std::move(fn)](StepContext& ctx, std::any& out) mutable -> Result<void> {
-      auto r = fn(ctx);
-      if (!r) return std::move(r).error();
-      if constexpr (std::is_void_v<typename R::value_type>) {
-        out = std::monostate{};
-      } else {
-        out = std::move(r).value();
-      }
-      return ok();
-    };
-    return add(std::move(s));
-  }
-
-  Unit& add(Step step);
-  Result<void> run_steps(const std::vector<Step>& steps, bool skip_checks,
+  Unit& add(detail::UnitStep step);
+  Result<void> run_steps(const std::vector<detail::UnitStep>& steps, bool skip_checks,
                          const std::shared_ptr<Store>& store, DataLayer& data, UnitResults& results,
                          std::string& failed) const;
 
-  std::vector<Step> steps_;
+  std::vector<detail::UnitStep> steps_;
   std::optional<UnitError> error_;  // the first reason this unit is malformed
 };
 
 }  // namespace optimist
+
+// The bodies of the templates above, and the step machinery they share.
+#include "optimist/detail/unit_steps.hpp"
