@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/sql_store.hpp"
 #include "sql/url.hpp"
@@ -44,6 +45,18 @@ struct Target {
 /// could not be created).
 [[nodiscard]] Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                                      sql::Settings& settings);
+
+/// A failure SQLite reported with result code `code` (primary or extended) and `message`, on
+/// a connection that is `lost` or not, as a DatabaseError.
+[[nodiscard]] sql::DatabaseError database_error(int code, std::string message, bool lost);
+
+/// Prepares `text` on the sqlite3 connection of `session`, a SQLite session, as
+/// Connector::prepare promises; the statement runs through the sqlite3 API directly and
+/// throws its failures as sql::DatabaseFailure.
+[[nodiscard]] std::unique_ptr<sql::Statement> prepare_statement(soci::session& session,
+                                                                const std::string& text,
+                                                                std::vector<sql::Slot>& in,
+                                                                std::vector<sql::Slot>& out);
 
 /// What a SOCI error says (`connecting`: no session came up), as a DatabaseError.
 [[nodiscard]] sql::DatabaseError describe_error(const soci::soci_error& e, bool connecting);

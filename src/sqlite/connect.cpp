@@ -50,6 +50,11 @@ class SqliteConnector final : public sql::Connector {
   [[nodiscard]] sql::Translated translate(const sql::DatabaseError& e) const override {
     return translate_error(e);
   }
+  [[nodiscard]] std::unique_ptr<sql::Statement> prepare(
+      soci::session& session, const std::string& text, std::vector<sql::Slot>& in,
+      std::vector<sql::Slot>& out) const override {
+    return prepare_statement(session, text, in, out);
+  }
 
  private:
   // Switching to WAL takes the exclusive lock without SQLite's busy handler: when another

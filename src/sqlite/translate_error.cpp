@@ -25,16 +25,21 @@ std::string failed_column(const std::string& message) {
 
 }  // namespace
 
-sql::DatabaseError describe_error(const soci::soci_error& e, bool connecting) {
+sql::DatabaseError database_error(int code, std::string message, bool lost) {
   sql::DatabaseError out;
-  out.message = e.get_error_message();
-  out.lost = connecting;
-  // A plain soci_error (no code): SOCI's own checks, or the database file could not be opened.
-  if (const auto* se = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
-    out.code = std::to_string(se->result() & 0xff);  // the primary result code
-    out.constraint = failed_column(out.message);
-  }
+  out.code = std::to_string(code & 0xff);  // the primary result code
+  out.constraint = failed_column(message);
+  out.message = std::move(message);
+  out.lost = lost;
   return out;
+}
+
+sql::DatabaseError describe_error(const soci::soci_error& e, bool connecting) {
+  if (const auto* se = dynamic_cast<const soci::sqlite3_soci_error*>(&e)) {
+    return database_error(se->result(), e.get_error_message(), connecting);
+  }
+  // A plain soci_error (no code): SOCI's own checks, or the database file could not be opened.
+  return {.code = {}, .constraint = {}, .message = e.get_error_message(), .lost = connecting};
 }
 
 sql::Translated translate_error(const sql::DatabaseError& e) {
