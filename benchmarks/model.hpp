@@ -26,12 +26,12 @@ class RowPicker {
   std::uniform_real_distribution<double> unit_{0.0, 1.0};
 };
 
-/// The model of the README ("Benchmark"): an attempt conflicts when some other worker
-/// commits to the same record between this attempt's read and its write. With `others`
-/// other workers each committing `commits_per_s_per_worker` times a second, a window of
-/// `window_s` seconds sees on average n = others * rate * window commits elsewhere. Taking
-/// them as independent arrivals (Poisson), those on record i number n * p_i on average, and
-/// an attempt on record i conflicts unless there are none:
+/// The model of docs/performance.md ("The conflict model"): an attempt conflicts when some other
+/// worker commits to the same record between this attempt's read and its write. With `others` other
+/// workers each committing `commits_per_s_per_worker` times a second, a window of `window_s`
+/// seconds sees on average n = others * rate * window commits elsewhere. Taking them as independent
+/// arrivals (Poisson), those on record i number n * p_i on average, and an attempt on record i
+/// conflicts unless there are none:
 ///   predicted = sum_i p_i * (1 - exp(-n * p_i)),
 /// which for uniform skew (p_i = 1/K) is 1 - exp(-n / K) ~ 1 - (1 - 1/K)^n. (The binomial
 /// form needs a whole number of commits; with n < 1 and K = 1 it would claim certainty.)

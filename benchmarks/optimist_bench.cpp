@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // optimist-bench: measures how often optimistic updates conflict at a given contention and
-// what each way of updating costs, on the user's own backend. See README, "Benchmark".
+// what each way of updating costs, on the user's own backend. See docs/performance.md, "Benchmark".
 //
 // Exit codes: 0 every run passed; 1 a run lost updates, failed or could not write its
 // output; 2 a bad flag or a backend that cannot be opened.

@@ -6,7 +6,7 @@
 // value through its type-erased bindings. Here a parameter is the slot's text, or
 // its number written with std::to_chars, and a returned value is read straight from the
 // result. On the client a get-and-update took 12.2 k instructions this way, 16.7 k through
-// SOCI (callgrind, see the README).
+// SOCI (callgrind, see docs/performance.md).
 //
 // Failures are thrown as sql::DatabaseFailure, with the SQLSTATE and the server's message,
 // read by database_error() in translate_error.cpp, as failures met through SOCI are.
