@@ -127,6 +127,34 @@ TEST_P(InputTest, AnotherActionIsATemplateArgumentWithItsOwnAcceptList) {
   EXPECT_TRUE(profiles->get_or_throw(ann.id).admin);
 }
 
+TEST_P(InputTest, UnitStepsTakeTheResourceFirstThenTheAction) {
+  using Promote = optimist::Definition<Profile>::promote;
+  const auto refused =
+      Unit{}
+          .update_from<Profile, Promote>("promote", ann, {{"handle", std::string("root")}})
+          .run(store);
+  EXPECT_THAT(refused, IsRefused("promote", (Errors{{"handle", FieldReason::not_accepted}})));
+  EXPECT_EQ(refused.error().step, "promote");
+  expect_ann_unchanged();
+
+  const auto done =
+      Unit{}
+          .update<Profile, Promote>("promote", ann, optimist::set<&Profile::admin>(true))
+          .run(store);
+  ASSERT_THAT(done, IsOk());
+  const Profile& promoted = done.value().get<Profile>("promote");
+  EXPECT_TRUE(promoted.admin);
+  EXPECT_EQ(promoted.version, 2);
+
+  const auto demoted =
+      Unit{}
+          .update_from<Profile, Promote>("demote", promoted, {{"admin", Value{false}}})
+          .run(store);
+  ASSERT_THAT(demoted, IsOk());
+  EXPECT_EQ(profiles->get_or_throw(ann.id), demoted.value().get<Profile>("demote"));
+  EXPECT_FALSE(profiles->get_or_throw(ann.id).admin);
+}
+
 TEST_P(InputTest, UnitStepsTakeDynamicInputAllOrNothing) {
   const auto done = Unit{}
                         .create_from<Profile>("invitee", {{"handle", std::string("dora")},

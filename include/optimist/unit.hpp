@@ -178,6 +178,11 @@ class StepContext {
 /// function (`update<T>(name, fn)`, `custom`, `merge`, ...) calls it when the step runs,
 /// with the results of the earlier steps, so later steps can use earlier results.
 ///
+/// Every builder takes the resource type first and the action second; without an action it
+/// uses the default of the Resource<T> call it names (create, update or destroy):
+/// `update<Address, Definition<Address>::rename>("move", a, ...)`. Where a record is passed,
+/// its type is deduced: `update("move", a, ...)`.
+///
 /// Step names must be unique and non-empty: a unit that repeats one is invalid from the
 /// moment it is built (validate() says why) and run() refuses it before touching the store.
 /// Step functions that throw optimist::Exception (e.g. from `.value()` or results().get)
@@ -196,7 +201,7 @@ class Unit {
   requires std::invocable<const F&, const UnitResults&> Unit& create(std::string name, F fn);
 
   /// Updates `record` with `changes`, locked on its version (Resource<T>::update).
-  template <class Action = void, Defined T, class... Cs>
+  template <Defined T, class Action = void, class... Cs>
   requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& update(std::string name,
                                                                                const T& record,
                                                                                Cs&&... changes);
@@ -209,11 +214,11 @@ class Unit {
   template <Defined T, class Action = void>
   Unit& create_from(std::string name, Input input);
   /// Updates `record` from dynamic input, locked on its version (Resource<T>::update_from).
-  template <class Action = void, Defined T>
+  template <Defined T, class Action = void>
   Unit& update_from(std::string name, const T& record, Input input);
 
   /// Destroys `record`, locked on its version. The step's result is `record`.
-  template <class Action = void, Defined T>
+  template <Defined T, class Action = void>
   Unit& destroy(std::string name, const T& record);
   /// Destroys the record `fn(results)` returns, locked on its version.
   template <Defined T, class Action = void, class F>
@@ -225,7 +230,7 @@ class Unit {
                                                          const Ds&... deltas);
   /// Atomic change of `record`'s stored record, checked against its version in the same
   /// data-layer step (Resource<T>::change_locked).
-  template <class Action = void, Defined T, class... Ds>
+  template <Defined T, class Action = void, class... Ds>
   requires(detail::IsDelta<Ds>::value&&...) Unit& change_locked(std::string name, const T& record,
                                                                 const Ds&... deltas);
 

@@ -167,7 +167,7 @@ requires std::invocable<const F&, const UnitResults&> Unit& Unit::create(std::st
       }));
 }
 
-template <class Action, Defined T, class... Cs>
+template <Defined T, class Action, class... Cs>
 requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& Unit::update(
     std::string name, const T& record, Cs&&... changes) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
@@ -209,7 +209,7 @@ Unit& Unit::create_from(std::string name, Input input) {
       }));
 }
 
-template <class Action, Defined T>
+template <Defined T, class Action>
 Unit& Unit::update_from(std::string name, const T& record, Input input) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
@@ -223,7 +223,7 @@ Unit& Unit::update_from(std::string name, const T& record, Input input) {
       }));
 }
 
-template <class Action, Defined T>
+template <Defined T, class Action>
 Unit& Unit::destroy(std::string name, const T& record) {
   destroy<T, Action>(std::move(name), [record](const UnitResults&) { return record; });
   steps_.back().precheck = detail::UnitSteps::prechecked<T>([record](const Resource<T>& r) {
@@ -259,7 +259,7 @@ requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change(std::string name, s
       }));
 }
 
-template <class Action, Defined T, class... Ds>
+template <Defined T, class Action, class... Ds>
 requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change_locked(std::string name,
                                                                     const T& record,
                                                                     const Ds&... deltas) {
