@@ -11,6 +11,7 @@
 #include <string>
 
 #include "optimist/definition.hpp"
+#include "optimist/detail/schema.hpp"
 #include "optimist/detail/values.hpp"
 #include "version_limit.hpp"
 
@@ -147,6 +148,15 @@ Error invalid_error(const Table& table, std::string_view action, std::vector<Fie
   e.action = std::string(action);
   e.fields = std::move(fields);
   return e;
+}
+
+ErrorBox refused(const Table& table, std::string_view action, std::vector<FieldError> errors) {
+  return invalid_error(table, action, std::move(errors));
+}
+
+ErrorBox invalid_version(const Table& table, std::string_view action) {
+  return refused(table, action,
+                 {FieldError{table.columns[table.version].name, FieldReason::out_of_range}});
 }
 
 Result<Table> finish_table(Table table) {

@@ -330,7 +330,7 @@ class Resource {
     ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
     std::vector<FieldError> errors;
     S::check_record(record, errors, [](std::size_t) { return false; });
-    if (!errors.empty()) return refused(Action::name, std::move(errors));
+    if (!errors.empty()) return detail::refused(*table_, Action::name, std::move(errors));
     return record;
   }
 
@@ -343,7 +343,7 @@ class Resource {
     (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
                          errors),
      ...);
-    if (!errors.empty()) return refused(Action::name, std::move(errors));
+    if (!errors.empty()) return detail::refused(*table_, Action::name, std::move(errors));
     return ok();
   }
 
@@ -364,7 +364,7 @@ class Resource {
   // A record's version, which no stored record has below 1. (A test inline, the error out
   // of line: the hot path then builds no Error.)
   Result<void> check_version(const T& record, std::string_view action) const {
-    if (record.*(S::version_member) < 1) return invalid_version(action);
+    if (record.*(S::version_member) < 1) return detail::invalid_version(*table_, action);
     return ok();
   }
 
@@ -409,19 +409,6 @@ class Resource {
         planned.assignments.push_back({c, std::move(*value)});
     }
     return planned;
-  }
-
-  // The error for a record whose version is below 1. Like refused(), built out of line and
-  // passed on as one pointer, so that the frames of update() and the rest hold no Error.
-  [[gnu::noinline]] detail::ErrorBox invalid_version(std::string_view action) const {
-    return refused(action,
-                   {FieldError{table_->columns[S::version].name, FieldReason::out_of_range}});
-  }
-
-  // The invalid error for values a write refused.
-  [[gnu::noinline]] detail::ErrorBox refused(std::string_view action,
-                                             std::vector<FieldError> errors) const {
-    return detail::invalid_error(*table_, action, std::move(errors));
   }
 
   std::shared_ptr<Store> store_;

@@ -262,6 +262,15 @@ const Result<Table>& Schema<T>::table() {
 /// An `invalid` error with field errors, for resource and action.
 Error invalid_error(const Table& table, std::string_view action, std::vector<FieldError> fields);
 
+/// invalid_error() for the values a write refused, as one pointer. Kept out of line (as is
+/// invalid_version) on purpose: the stack frames of Resource<T>'s writes then hold no Error,
+/// and the path that succeeds builds none.
+[[nodiscard, gnu::noinline]] ErrorBox refused(const Table& table, std::string_view action,
+                                              std::vector<FieldError> errors);
+
+/// refused() for a record whose version is below 1: the version field, out_of_range.
+[[nodiscard, gnu::noinline]] ErrorBox invalid_version(const Table& table, std::string_view action);
+
 }  // namespace detail
 
 }  // namespace optimist
