@@ -7,12 +7,9 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <string>
 #include <string_view>
-#include <tuple>
 #include <type_traits>
 #include <utility>
-#include <vector>
 
 #include "optimist/definition.hpp"
 #include "optimist/detail/schema.hpp"
@@ -264,152 +261,43 @@ class Resource {
   Resource(std::shared_ptr<Store> store, const Table* table)
       : store_(std::move(store)), data_(store_.get()), table_(table) {}
 
-  template <class Action, class... Cs>
-  static constexpr void check_changes() {
-    static_assert((detail::IsChange<std::remove_cvref_t<Cs>>::value && ...),
-                  "optimist: pass changes as optimist::set<&T::member>(value)");
-    static_assert((std::is_same_v<detail::owner_t<std::remove_cvref_t<Cs>::member>, T> && ...),
-                  "optimist: a change sets a member of another struct than this resource's");
-    static_assert((Action::template accepts<std::remove_cvref_t<Cs>::member> && ...),
-                  "optimist: the action does not accept an attribute being set; add it to the "
-                  "action's accept list");
-    static_assert(((detail::occurrences<std::remove_cvref_t<Cs>::member,
-                                        std::remove_cvref_t<Cs>::member...>() == 1) &&
-                   ...),
-                  "optimist: the same attribute is set more than once in one call");
-    check_accept_list<Action>();
-  }
-
-  template <class Action>
-  static constexpr void check_accept_list() {
-    []<class... Ms>(std::tuple<Ms...>*) {
-      static_assert((std::is_same_v<detail::owner_t<Ms::value>, T> && ...),
-                    "optimist: an action accepts a member of another struct than its resource's");
-      static_assert(((S::template column<Ms::value> < S::size) && ...),
-                    "optimist: an action accepts a member that is not a declared attribute");
-      static_assert(((S::template column<Ms::value> != S::key &&
-                      S::template column<Ms::value> != S::version) &&
-                     ...),
-                    "optimist: an action may not accept the primary key or the version");
-    }(static_cast<typename Action::accepted*>(nullptr));
-  }
-
-  template <class Action, class... Ds>
-  Result<T> apply_deltas(std::int64_t key, std::optional<std::int64_t> expected,
-                         const Ds&... deltas) const {
-    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no update action");
-    static_assert(Action::kind == ActionKind::update,
-                  "optimist: atomic changes need an Update action");
-    static_assert(sizeof...(Ds) > 0, "optimist: an atomic change needs at least one delta");
-    static_assert((detail::IsDelta<Ds>::value && ...),
-                  "optimist: pass atomic changes as optimist::increment<&T::member>(n) or "
-                  "decrement<&T::member>(n)");
-    static_assert((std::is_same_v<detail::owner_t<Ds::member>, T> && ...),
-                  "optimist: an atomic change names a member of another struct than this "
-                  "resource's");
-    static_assert((Action::template accepts<Ds::member> && ...),
-                  "optimist: the action does not accept an attribute being changed atomically; "
-                  "add it to the update action's accept list");
-    static_assert(((detail::occurrences<Ds::member, Ds::member...>() == 1) && ...),
-                  "optimist: the same attribute is changed more than once in one call");
-    OPTIMIST_TRYV(check_deltas<Action>(key, deltas...));
-    const std::array<Increment, sizeof...(Ds)> increments{
-        Increment{S::template column<Ds::member>, Value{deltas.amount}}...};
-    OPTIMIST_TRY(row, data_->increment(*table_, Action::name, key, increments, expected));
-    return S::from_row(*table_, std::move(row));
-  }
-
   // The validation of each write, before any I/O: the calls above run it first, and a Unit
-  // runs it for every step whose input is known before its transaction opens.
+  // runs it for every step whose input is known before its transaction opens. Defined in
+  // optimist/detail/resource_writes.hpp.
 
+  // The compile-time checks of set<>() changes, and of an action's accept list.
+  template <class Action, class... Cs>
+  static constexpr void check_changes();
+  template <class Action>
+  static constexpr void check_accept_list();
   // The record create() stores, validated.
   template <class Action, class... Cs>
-  Result<T> created(Cs&&... changes) const {
-    check_changes<Action, Cs...>();
-    T record{};
-    ((record.*(std::remove_cvref_t<Cs>::member) = std::forward<Cs>(changes).value), ...);
-    std::vector<FieldError> errors;
-    S::check_record(record, errors, [](std::size_t) { return false; });
-    if (!errors.empty()) return detail::refused(*table_, Action::name, std::move(errors));
-    return record;
-  }
-
+  Result<T> created(Cs&&... changes) const;
   // The version check and the values of update().
   template <class Action, class... Cs>
-  Result<void> check_update(const T& record, const Cs&... changes) const {
-    check_changes<Action, Cs...>();
-    OPTIMIST_TRYV(check_version(record, Action::name));
-    std::vector<FieldError> errors;
-    (detail::check_value(S::template attribute<std::remove_cvref_t<Cs>::member>(), changes.value,
-                         errors),
-     ...);
-    if (!errors.empty()) return detail::refused(*table_, Action::name, std::move(errors));
-    return ok();
-  }
-
+  Result<void> check_update(const T& record, const Cs&... changes) const;
   // The amounts of an atomic change.
   template <class Action, class... Ds>
-  Result<void> check_deltas(std::int64_t key, const Ds&... deltas) const {
-    std::vector<FieldError> errors;
-    ((deltas.in_range ? void()
-                      : errors.push_back({table_->columns[S::template column<Ds::member>].name,
-                                          FieldReason::out_of_range})),
-     ...);
-    if (errors.empty()) return ok();
-    Error e = detail::invalid_error(*table_, Action::name, std::move(errors));
-    e.key = key;
-    return e;
-  }
+  Result<void> check_deltas(std::int64_t key, const Ds&... deltas) const;
+  // A record's version, which no stored record has below 1.
+  Result<void> check_version(const T& record, std::string_view action) const;
 
-  // A record's version, which no stored record has below 1. (A test inline, the error out
-  // of line: the hot path then builds no Error.)
-  Result<void> check_version(const T& record, std::string_view action) const {
-    if (record.*(S::version_member) < 1) return detail::invalid_version(*table_, action);
-    return ok();
-  }
-
-  // The dynamic-input paths, once per resource: actions differ only in name and accept list.
-
+  // The writes behind change(), change_locked() and create_from(), and update_from()'s plan.
+  // The dynamic-input paths exist once per resource: actions differ only in name and accept
+  // list.
+  template <class Action, class... Ds>
+  Result<T> apply_deltas(std::int64_t key, std::optional<std::int64_t> expected,
+                         const Ds&... deltas) const;
   // The record create_from() stores, validated.
   Result<T> input_record(std::string_view action, std::span<const bool, S::size> accepted,
-                         const Input& input) const {
-    std::vector<FieldError> errors;
-    T record{};
-    const auto resolved = S::apply_input(*table_, accepted, input, record, errors);
-    S::check_record(record, errors, [&](std::size_t c) { return resolved.named[c]; });
-    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
-    return record;
-  }
-
+                         const Input& input) const;
   Result<T> create_input(std::string_view action, std::span<const bool, S::size> accepted,
-                         const Input& input) const {
-    OPTIMIST_TRY(record, input_record(action, accepted, input));
-    OPTIMIST_TRY(key, data_->insert(*table_, action, S::to_row(record)));
-    record.*(S::key_member) = key;
-    return std::move(record);
-  }
-
+                         const Input& input) const;
   // What update_from() writes: the updated record and the assignments that differ.
-  struct InputUpdate {
-    T updated;
-    std::vector<Assignment> assignments;
-  };
-
+  struct InputUpdate;
   // update_from()'s version check and input, validated.
   Result<InputUpdate> input_update(std::string_view action, std::span<const bool, S::size> accepted,
-                                   const T& record, const Input& input) const {
-    OPTIMIST_TRYV(check_version(record, action));
-    std::vector<FieldError> errors;
-    InputUpdate planned{record, {}};
-    const auto resolved = S::apply_input(*table_, accepted, input, planned.updated, errors);
-    if (!errors.empty()) return detail::invalid_error(*table_, action, std::move(errors));
-    for (const std::size_t c : resolved.columns) {
-      if (c == detail::no_column) continue;
-      if (auto value = S::changed(c, record, planned.updated))
-        planned.assignments.push_back({c, std::move(*value)});
-    }
-    return planned;
-  }
+                                   const T& record, const Input& input) const;
 
   std::shared_ptr<Store> store_;
   DataLayer* data_ = nullptr;
@@ -417,3 +305,6 @@ class Resource {
 };
 
 }  // namespace optimist
+
+// The bodies of Resource's private checks and writes.
+#include "optimist/detail/resource_writes.hpp"
