@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // How a Unit holds and runs its steps, and the bodies of Unit's builders. Included at the
-// end of optimist/unit.hpp, whose declarations are the contract; nothing here is API.
+// end of optimist/unit.hpp, whose declarations are the contract; nothing here is API. The
+// builders' definitions are inline, as they were inside the class.
 #pragma once
 
 #include <any>
@@ -135,7 +136,7 @@ struct UnitSteps {
 }  // namespace detail
 
 template <Defined T>
-Result<Resource<T>> StepContext::resource() const {
+inline Result<Resource<T>> StepContext::resource() const {
   if (!in_transaction_) return Resource<T>::open(store_);
   const auto& table = detail::Schema<T>::table();
   if (!table) return table.error();
@@ -143,7 +144,7 @@ Result<Resource<T>> StepContext::resource() const {
 }
 
 template <Defined T, class Action, class... Cs>
-requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& Unit::create(
+requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) inline Unit& Unit::create(
     std::string name, Cs&&... changes) {
   using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
   auto cs = std::make_tuple(std::forward<Cs>(changes)...);
@@ -158,7 +159,8 @@ requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& Unit::crea
 }
 
 template <Defined T, class Action, class F>
-requires std::invocable<const F&, const UnitResults&> Unit& Unit::create(std::string name, F fn) {
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::create(std::string name, F fn) {
   using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::create,
@@ -168,7 +170,7 @@ requires std::invocable<const F&, const UnitResults&> Unit& Unit::create(std::st
 }
 
 template <Defined T, class Action, class... Cs>
-requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& Unit::update(
+requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) inline Unit& Unit::update(
     std::string name, const T& record, Cs&&... changes) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   auto cs = std::make_tuple(std::forward<Cs>(changes)...);
@@ -184,7 +186,8 @@ requires(detail::IsChange<std::remove_cvref_t<Cs>>::value&&...) Unit& Unit::upda
 }
 
 template <Defined T, class Action, class F>
-requires std::invocable<const F&, const UnitResults&> Unit& Unit::update(std::string name, F fn) {
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::update(std::string name, F fn) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::update,
@@ -196,7 +199,7 @@ requires std::invocable<const F&, const UnitResults&> Unit& Unit::update(std::st
 }
 
 template <Defined T, class Action>
-Unit& Unit::create_from(std::string name, Input input) {
+inline Unit& Unit::create_from(std::string name, Input input) {
   using A = detail::action_or<typename Resource<T>::CreateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::create,
@@ -210,7 +213,7 @@ Unit& Unit::create_from(std::string name, Input input) {
 }
 
 template <Defined T, class Action>
-Unit& Unit::update_from(std::string name, const T& record, Input input) {
+inline Unit& Unit::update_from(std::string name, const T& record, Input input) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::update,
@@ -224,7 +227,7 @@ Unit& Unit::update_from(std::string name, const T& record, Input input) {
 }
 
 template <Defined T, class Action>
-Unit& Unit::destroy(std::string name, const T& record) {
+inline Unit& Unit::destroy(std::string name, const T& record) {
   destroy<T, Action>(std::move(name), [record](const UnitResults&) { return record; });
   steps_.back().precheck = detail::UnitSteps::prechecked<T>([record](const Resource<T>& r) {
     return r.check_version(record,
@@ -234,7 +237,8 @@ Unit& Unit::destroy(std::string name, const T& record) {
 }
 
 template <Defined T, class Action, class F>
-requires std::invocable<const F&, const UnitResults&> Unit& Unit::destroy(std::string name, F fn) {
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::destroy(std::string name, F fn) {
   using A = detail::action_or<typename Resource<T>::DestroyAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::destroy,
@@ -246,8 +250,9 @@ requires std::invocable<const F&, const UnitResults&> Unit& Unit::destroy(std::s
 }
 
 template <Defined T, class Action, class... Ds>
-requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change(std::string name, std::int64_t key,
-                                                             const Ds&... deltas) {
+requires(detail::IsDelta<Ds>::value&&...) inline Unit& Unit::change(std::string name,
+                                                                    std::int64_t key,
+                                                                    const Ds&... deltas) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::change,
@@ -260,9 +265,9 @@ requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change(std::string name, s
 }
 
 template <Defined T, class Action, class... Ds>
-requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change_locked(std::string name,
-                                                                    const T& record,
-                                                                    const Ds&... deltas) {
+requires(detail::IsDelta<Ds>::value&&...) inline Unit& Unit::change_locked(std::string name,
+                                                                           const T& record,
+                                                                           const Ds&... deltas) {
   using A = detail::action_or<typename Resource<T>::UpdateAction, Action>;
   return add(detail::UnitSteps::resource_step<T>(
       std::move(name), StepKind::change,
@@ -276,18 +281,21 @@ requires(detail::IsDelta<Ds>::value&&...) Unit& Unit::change_locked(std::string 
 }
 
 template <Defined... Ts, class F>
-requires std::invocable<F&, StepContext&> Unit& Unit::custom(std::string name, F fn) {
+requires std::invocable<F&, StepContext&>
+inline Unit& Unit::custom(std::string name, F fn) {
   return add(
       detail::UnitSteps::callable_step<Ts...>(std::move(name), StepKind::custom, std::move(fn)));
 }
 
 template <class F>
-requires std::invocable<F&, StepContext&> Unit& Unit::check(std::string name, F fn) {
+requires std::invocable<F&, StepContext&>
+inline Unit& Unit::check(std::string name, F fn) {
   return add(detail::UnitSteps::callable_step(std::move(name), StepKind::check, std::move(fn)));
 }
 
 template <Defined... Ts, class F>
-requires std::invocable<const F&, const UnitResults&> Unit& Unit::merge(std::string name, F fn) {
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::merge(std::string name, F fn) {
   detail::UnitStep s{std::move(name),
                      StepKind::merge,
                      detail::UnitSteps::resource_of<Ts...>(),
