@@ -14,9 +14,11 @@
 
 namespace optimist {
 
+namespace detail {
+
 /// One subscription's pattern and handler, plus what unsubscribing needs to wait for the
 /// calls in flight on other threads.
-struct Subscription::Entry {
+struct Subscriber {
   std::array<std::string, 3> segments;  // "*" matches anything
   Events::Handler handler;
   std::mutex mutex;
@@ -25,12 +27,14 @@ struct Subscription::Entry {
   bool active = true;
 };
 
-struct Subscription::Registry {
+/// The subscriptions of one Events; a Subscription holds it weakly, so that it may outlive
+/// its store.
+struct SubscriberRegistry {
   std::mutex mutex;
-  std::vector<std::shared_ptr<Entry>> entries;
+  std::vector<std::shared_ptr<Subscriber>> entries;
   std::atomic<std::size_t> count{0};
 
-  void remove(const std::shared_ptr<Entry>& entry) {
+  void remove(const std::shared_ptr<Subscriber>& entry) {
     std::lock_guard lock(mutex);
     auto it = std::find(entries.begin(), entries.end(), entry);
     if (it != entries.end()) {
@@ -40,11 +44,13 @@ struct Subscription::Registry {
   }
 };
 
+}  // namespace detail
+
 namespace {
 
 // The entries whose handler this thread is running now: a handler may cancel its own
 // subscription without waiting for itself.
-thread_local std::vector<const Subscription::Entry*> calling;
+thread_local std::vector<const detail::Subscriber*> calling;
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -83,6 +89,10 @@ std::string Event::topic() const {
   return fmt::format("{}.{}.{}:{}", lower(resource), to_string(kind), key_name, key);
 }
 
+Subscription::Subscription(std::weak_ptr<detail::SubscriberRegistry> registry,
+                           std::shared_ptr<detail::Subscriber> entry)
+    : registry_(std::move(registry)), entry_(std::move(entry)) {}
+
 Subscription& Subscription::operator=(Subscription&& other) noexcept {
   if (this != &other) {
     cancel();
@@ -110,12 +120,12 @@ void Subscription::cancel() noexcept {
 }
 
 Events::Events(std::shared_ptr<spdlog::logger> logger)
-    : logger_(std::move(logger)), registry_(std::make_shared<Subscription::Registry>()) {}
+    : logger_(std::move(logger)), registry_(std::make_shared<detail::SubscriberRegistry>()) {}
 
 Events::~Events() = default;
 
 Result<Subscription> Events::subscribe(std::string_view pattern, Handler handler) {
-  auto entry = std::make_shared<Subscription::Entry>();
+  auto entry = std::make_shared<detail::Subscriber>();
   std::size_t n = 0;
   std::size_t start = 0;
   bool ok = static_cast<bool>(handler);
@@ -152,7 +162,7 @@ bool Events::has_subscribers() const noexcept {
 
 void Events::publish(const std::vector<Event>& events) {
   if (events.empty() || !has_subscribers()) return;
-  std::vector<std::shared_ptr<Subscription::Entry>> entries;
+  std::vector<std::shared_ptr<detail::Subscriber>> entries;
   {
     std::lock_guard lock(registry_->mutex);
     entries = registry_->entries;

@@ -43,6 +43,11 @@ std::ostream& operator<<(std::ostream& os, const Event& event);
 
 class Events;
 
+namespace detail {
+struct Subscriber;          // one subscription's pattern, handler and calls in flight
+struct SubscriberRegistry;  // the subscriptions of one Events
+}  // namespace detail
+
 /// A live subscription, from Events::subscribe(). Destroying it (or calling cancel())
 /// unsubscribes; once that returns, the handler is not running on any other thread and is
 /// never called again. (Cancelling from inside the handler itself is allowed; the running
@@ -61,16 +66,13 @@ class Subscription {
   /// True until cancel() (or a move from this object).
   [[nodiscard]] bool active() const noexcept { return entry_ != nullptr; }
 
-  struct Entry;     // implementation detail
-  struct Registry;  // implementation detail
-
  private:
   friend class Events;
-  Subscription(std::weak_ptr<Registry> registry, std::shared_ptr<Entry> entry)
-      : registry_(std::move(registry)), entry_(std::move(entry)) {}
+  Subscription(std::weak_ptr<detail::SubscriberRegistry> registry,
+               std::shared_ptr<detail::Subscriber> entry);
 
-  std::weak_ptr<Registry> registry_;
-  std::shared_ptr<Entry> entry_;
+  std::weak_ptr<detail::SubscriberRegistry> registry_;
+  std::shared_ptr<detail::Subscriber> entry_;
 };
 
 /// The after-commit notifier of one store: `store->events()`. Every data layer operation
@@ -116,7 +118,7 @@ class Events {
   void publish(const std::vector<Event>& events);
 
   std::shared_ptr<spdlog::logger> logger_;
-  std::shared_ptr<Subscription::Registry> registry_;
+  std::shared_ptr<detail::SubscriberRegistry> registry_;
 };
 
 }  // namespace optimist
