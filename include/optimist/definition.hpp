@@ -161,8 +161,10 @@ template <detail::FixedString Name, auto... Accepted>
 struct Create {
   static constexpr ActionKind kind = ActionKind::create;
   static constexpr std::string_view name = Name.view();
+  /// True when the action accepts attribute M.
   template <auto M>
   static constexpr bool accepts = (detail::same_member<M, Accepted>() || ...);
+  /// The accepted members, each as a std::integral_constant.
   using accepted = std::tuple<std::integral_constant<decltype(Accepted), Accepted>...>;
 };
 
@@ -171,8 +173,10 @@ template <detail::FixedString Name, auto... Accepted>
 struct Update {
   static constexpr ActionKind kind = ActionKind::update;
   static constexpr std::string_view name = Name.view();
+  /// True when the action accepts attribute M.
   template <auto M>
   static constexpr bool accepts = (detail::same_member<M, Accepted>() || ...);
+  /// The accepted members, each as a std::integral_constant.
   using accepted = std::tuple<std::integral_constant<decltype(Accepted), Accepted>...>;
 };
 

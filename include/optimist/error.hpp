@@ -106,7 +106,7 @@ struct Filter {
 /// An error as a value: the kind says what to do, the rest says where and why.
 /// Only the fields that belong to the kind are set; the human text comes from `message()`.
 struct Error {
-  ErrorKind kind = ErrorKind::internal;
+  ErrorKind kind = ErrorKind::internal;        ///< what the caller should do next
   std::string resource;                        ///< e.g. "Address"; empty when not about one
   std::string action;                          ///< e.g. "update"; empty when not about one
   std::optional<std::int64_t> key;             ///< primary key of the record concerned
@@ -136,6 +136,7 @@ class Exception : public std::runtime_error {
   Error error_;
 };
 
+/// The class's name, e.g. "framework".
 [[nodiscard]] std::string_view to_string(ErrorClass c) noexcept;
 /// The catalogue's phrase for a reason, e.g. "is required".
 [[nodiscard]] std::string_view to_string(FieldReason r) noexcept;

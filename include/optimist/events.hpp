@@ -31,7 +31,7 @@ struct Event {
   /// The version committed by the write; for `destroyed`, the version the record had
   /// when it was destroyed.
   std::int64_t version = 0;
-  EventKind kind = EventKind::updated;
+  EventKind kind = EventKind::updated;  ///< created, updated or destroyed
 
   /// The event's topic: `<resource lower-cased>.<kind>.<key_name>:<key>`, e.g.
   /// `address.updated.id:42`.
@@ -56,6 +56,7 @@ class Subscription {
  public:
   Subscription() = default;
   Subscription(Subscription&& other) noexcept = default;
+  /// Cancels this subscription (as cancel()), then takes over `other`'s.
   Subscription& operator=(Subscription&& other) noexcept;
   Subscription(const Subscription&) = delete;
   Subscription& operator=(const Subscription&) = delete;
@@ -93,8 +94,11 @@ class Subscription {
 /// from inside a handler. A handler may be called from several committing threads at once.
 class Events {
  public:
+  /// Called with each matching event, after its commit.
   using Handler = std::function<void(const Event&)>;
 
+  /// A notifier without subscriptions that logs handlers' exceptions to `logger`. Stores
+  /// make their own; see Store::events().
   explicit Events(std::shared_ptr<spdlog::logger> logger);
   ~Events();
   Events(const Events&) = delete;

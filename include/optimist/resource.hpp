@@ -35,7 +35,10 @@ class Resource {
   using S = detail::Schema<T>;
 
  public:
+  /// The resource's struct.
   using Record = T;
+  /// The actions used when a call names none: the `read`, `create`, `update` and `destroy`
+  /// aliases of Definition<T>, or void where it has none (calls needing one do not compile).
   using ReadAction = typename detail::ReadOf<Definition<T>>::type;
   using CreateAction = typename detail::CreateOf<Definition<T>>::type;
   using UpdateAction = typename detail::UpdateOf<Definition<T>>::type;

@@ -43,9 +43,9 @@ struct Column {
 /// Data layers may cache work per Table by address: a Table built by optimist lives for
 /// the whole process.
 struct Table {
-  std::string resource;  ///< the resource name, e.g. "Address"
-  std::string name;      ///< the table name, e.g. "addresses"
-  std::vector<Column> columns;
+  std::string resource;         ///< the resource name, e.g. "Address"
+  std::string name;             ///< the table name, e.g. "addresses"
+  std::vector<Column> columns;  ///< in the order the definition lists its attributes
   std::size_t primary_key = 0;  ///< index into columns
   std::size_t version = 1;      ///< index into columns
   /// The largest version the version attribute's type holds. A write that would take a
