@@ -7,9 +7,8 @@
 
 #include <cstdint>
 
-#include "support/backend.hpp"
 #include "support/matchers.hpp"
-#include "support/tally.hpp"
+#include "support/member_fixture.hpp"
 
 namespace {
 
@@ -23,16 +22,8 @@ using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using test_app::Member;
 
-class RolledBackTest : public optimist::testing::BackendTest {
+class RolledBackTest : public optimist::testing::MemberTest {
  protected:
-  void SetUp() override {
-    BackendTest::SetUp();
-    if (!store) return;  // the backend is missing: the base fixture failed or skipped
-    members.emplace(store);
-    ada =
-        members->create_or_throw(set<&Member::email>("ada@example.org"), set<&Member::name>("Ada"));
-  }
-
   // A committed create by someone else, after the rollback.
   Member stranger() {
     return members->create_or_throw(set<&Member::email>("eve@example.org"),
@@ -48,9 +39,6 @@ class RolledBackTest : public optimist::testing::BackendTest {
   }
 
   static Result<int> refused(StepContext&) { return make_error(ErrorKind::conflict); }
-
-  std::optional<optimist::Resource<Member>> members;
-  Member ada;
 };
 OPTIMIST_CONTRACT(RolledBackTest);
 

@@ -7,9 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "support/backend.hpp"
 #include "support/matchers.hpp"
-#include "support/tally.hpp"
+#include "support/member_fixture.hpp"
 
 namespace {
 
@@ -22,14 +21,11 @@ using test_app::Member;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class TransactionFailureTest : public optimist::testing::BackendTest {
+class TransactionFailureTest : public optimist::testing::MemberTest {
  protected:
   void SetUp() override {
-    BackendTest::SetUp();
-    if (!store) return;  // the backend is missing: the base fixture failed or skipped
-    members.emplace(store);
-    ada =
-        members->create_or_throw(set<&Member::email>("ada@example.org"), set<&Member::name>("Ada"));
+    MemberTest::SetUp();
+    if (!store) return;
     subscription =
         store->events()
             .subscribe("*.*.*",
@@ -42,8 +38,6 @@ class TransactionFailureTest : public optimist::testing::BackendTest {
     return in_tx.create(set<&Member::email>("ada@example.org"), set<&Member::name>("Copy"));
   }
 
-  std::optional<optimist::Resource<Member>> members;
-  Member ada;
   std::vector<std::string> published;
   optimist::Subscription subscription;
 };
