@@ -61,11 +61,4 @@ const Backend* find(std::string_view url) noexcept {
   return nullptr;
 }
 
-bool has(std::string_view name) noexcept {
-  for (const Backend& b : registry) {
-    if (b.name == name) return true;
-  }
-  return false;
-}
-
 }  // namespace optimist::backends

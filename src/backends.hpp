@@ -35,7 +35,4 @@ struct Backend {
 /// The backend whose scheme `url` starts with, or null.
 [[nodiscard]] const Backend* find(std::string_view url) noexcept;
 
-/// True when this build has the backend called `name`.
-[[nodiscard]] bool has(std::string_view name) noexcept;
-
 }  // namespace optimist::backends
