@@ -79,6 +79,11 @@ const std::vector<RefusedText> refused_texts = {
     {"BioTrailingNul", tb, "bio" + nul, R::contains_nul},
     {"MottoLeadingNul", tm, nul + "motto", R::contains_nul},
     {"HandleNulAndTooLong", th, repeat("a", 20) + nul, R::contains_nul},
+    // Behind whole words of ASCII, in each byte of the next word and in the tail.
+    {"BioNulFirstByteOfSecondWord", tb, repeat("a", 8) + nul + repeat("b", 7), R::contains_nul},
+    {"BioNulLastByteOfSecondWord", tb, repeat("a", 15) + nul, R::contains_nul},
+    {"BioNulInTailAfterWords", tb, repeat("a", 17) + nul + "z", R::contains_nul},
+    {"BioNulAfterInvalidUtf8", tb, "\x80" + repeat("a", 9) + nul, R::contains_nul},
     // Not UTF-8: overlong forms, stray continuation bytes, cut sequences, surrogates, bytes
     // beyond U+10FFFF, other encodings. Reported before length.
     {"OverlongSlash", th, "\xC0\xAF", R::invalid_utf8},
@@ -101,6 +106,11 @@ const std::vector<RefusedText> refused_texts = {
     {"Utf16ByteOrderMark", th, "\xFF\xFE", R::invalid_utf8},
     {"Latin1", tb, "caf\xE9", R::invalid_utf8},
     {"InvalidUtf8AndTooLong", th, repeat("a", 20) + "\x80", R::invalid_utf8},
+    {"BioInvalidInSecondWord", tb, repeat("a", 11) + "\xC3(" + repeat("b", 3), R::invalid_utf8},
+    {"BioTruncatedAfterWords", tb, repeat("a", 16) + "\xE2\x82", R::invalid_utf8},
+    // Whole ASCII words and wider code points, counted together.
+    {"HandleOneOverWordsThenTwoByte", th, repeat("a", 8) + repeat("\u00e9", 9), R::too_long},
+    {"HandleOneOverTwoByteThenWords", th, "\u00e9" + repeat("a", 16), R::too_long},
 };
 
 optimist::Result<Profile> create_with(const optimist::Resource<Profile>& profiles, Text t,

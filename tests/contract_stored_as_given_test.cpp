@@ -53,6 +53,8 @@ const std::vector<StoredText> stored_texts = {
     {"HandleAtLimitAscii", true, repeat("a", 16)},
     {"HandleAtLimitFourByte", true, repeat("\U0001F600", 16)},
     {"HandleAtLimitCombining", true, repeat("e\u0301", 8)},
+    {"HandleAtLimitWordsThenTwoByte", true, repeat("a", 8) + repeat("\u00e9", 8)},
+    {"HandleAtLimitTwoByteThenWords", true, "\u00e9" + repeat("a", 15)},
     {"BioOfHundredThousandCodePoints", false, repeat("\u00fc", 100'000)},
 };
 
