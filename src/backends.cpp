@@ -30,7 +30,10 @@ Result<std::shared_ptr<Store>> open_sql(std::string_view url, const Options& opt
   OPTIMIST_TRY(made, connector(url, settings));
   return sql::SqlStore::open(
       std::move(logger), std::move(made),
-      sql::PoolSettings{.size = settings.pool_size, .wait = settings.busy_timeout});
+      sql::PoolSettings{
+          .size = settings.pool_size,
+          .wait = settings.busy_timeout,
+          .group_size = settings.group_commit.value_or(false) ? settings.group_size : 0});
 }
 
 constexpr Backend registry[] = {

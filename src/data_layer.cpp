@@ -274,6 +274,33 @@ Result<std::unique_ptr<Transaction>> Store::begin() {
   return r;
 }
 
+Result<void> Store::transact(const std::function<Result<void>(Transaction&)>& work) {
+  return do_transact(work);
+}
+
+Result<void> Store::do_transact(const std::function<Result<void>(Transaction&)>& work) {
+  OPTIMIST_TRY(tx, begin());
+  Result<void> r = [&]() -> Result<void> {
+    try {
+      return work(*tx);
+    } catch (...) {
+      (void)tx->rollback();
+      throw;
+    }
+  }();
+  if (!r) {
+    if (auto rolled_back = tx->rollback(); !rolled_back) {
+      logger()->warn("rollback after a failed transact() failed: {}", rolled_back.error());
+    }
+    return r;
+  }
+  return tx->commit();  // aborted when work left the transaction aborted
+}
+
+void Store::adopt(Transaction& tx) const noexcept {
+  tx.events_ = events_;
+}
+
 Result<void> Store::ensure_schema(const Table& table) {
   {
     const std::lock_guard lock(ensured_mutex_);

@@ -190,19 +190,17 @@ UnitResult Unit::run(const std::shared_ptr<Store>& store) const {
     }
   }
 
-  auto tx = store->begin();
-  if (!tx) return unit_error({}, std::move(tx).error(), std::move(results));
-  Transaction& transaction = *tx.value();
-  if (auto r = run_steps(steps_, true, store, transaction, results, failed); !r) {
-    if (auto rolled_back = transaction.rollback(); !rolled_back) {
-      store->logger()->warn("unit rollback after step {} failed: {}", failed, rolled_back.error());
-    }
+  bool step_failed = false;
+  auto r = store->transact([&](Transaction& transaction) -> Result<void> {
+    auto ran = run_steps(steps_, true, store, transaction, results, failed);
+    step_failed = !ran;
+    return ran;
+  });
+  if (!r) {
+    // Rolled back: what the steps returned is read again as the store holds it now.
     results.reread(*store);
-    return unit_error(failed, std::move(r).error(), std::move(results));
-  }
-  if (auto r = transaction.commit(); !r) {
-    results.reread(*store);
-    return unit_error({}, std::move(r).error(), std::move(results));
+    return unit_error(step_failed ? failed : std::string{}, std::move(r).error(),
+                      std::move(results));
   }
   return results;
 }

@@ -3,8 +3,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -43,6 +45,8 @@ class Transaction : public DataLayer {
   [[nodiscard]] Result<void> rollback();
   /// True until commit() or rollback() has been called.
   [[nodiscard]] bool active() const noexcept { return active_; }
+  /// True when a failed call left only rollback: commit() would return `aborted`.
+  [[nodiscard]] bool aborted() const noexcept { return aborted_by_ != nullptr; }
 
   /// Opens a savepoint (savepoints nest): a point to roll back to without losing the
   /// transaction's earlier writes. Errors: aborted, unavailable, internal; invalid when the
@@ -115,6 +119,19 @@ class Store : public DataLayer {
   /// Opens a transaction. Errors: unavailable, internal.
   [[nodiscard]] Result<std::unique_ptr<Transaction>> begin();
 
+  /// Runs `work` in a transaction of its own and commits it when `work` succeeds; rolls it
+  /// back when `work` returns an error, leaves the transaction aborted, or throws (the
+  /// exception goes on). Unit::run writes through it. Returns work's error, or begin()'s and
+  /// commit()'s (aborted when work left the transaction aborted).
+  ///
+  /// With group commit (SQLite files, Options::group_commit) the transaction is a savepoint
+  /// of a group's transaction, committed with the group's other calls in one flush: `work`
+  /// may then run on the thread of another caller of the group while this one waits (an
+  /// exception is carried back to this thread), and the call returns after the group's
+  /// flush. Errors then also: unavailable when the group failed to commit (its detail says
+  /// "group commit failed"; nothing of the group is visible).
+  [[nodiscard]] Result<void> transact(const std::function<Result<void>(Transaction&)>& work);
+
   /// Makes sure `table` can be stored: creates it when missing (idempotent). Checked once
   /// per store and Table: after the first success, later calls return at once, without a
   /// statement (a table dropped behind the store's back is then not noticed here).
@@ -133,6 +150,11 @@ class Store : public DataLayer {
   using DataLayer::DataLayer;
   virtual Result<std::unique_ptr<Transaction>> do_begin() = 0;
   virtual Result<void> do_ensure_schema(const Table& table) = 0;
+  /// transact(); this default runs `work` between begin() and commit().
+  virtual Result<void> do_transact(const std::function<Result<void>(Transaction&)>& work);
+  /// Makes `tx`, a transaction this store made without begin(), deliver its events to this
+  /// store's notifier when it commits.
+  void adopt(Transaction& tx) const noexcept;
 
  private:
   void written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
@@ -148,7 +170,7 @@ class Store : public DataLayer {
 struct Options {
   /// Where operations are logged (debug level). Null: optimist's own stderr logger at
   /// level warn.
-  std::shared_ptr<spdlog::logger> logger;
+  std::shared_ptr<spdlog::logger> logger{};
   /// SQL stores: the most database connections the store opens; each call holds one for
   /// its duration and each open transaction pins one. 0: 4 (1 for `sqlite::memory:`).
   /// URL: `pool=N` (1 to 1024).
@@ -163,13 +185,23 @@ struct Options {
   /// PostgreSQL: the longest one statement may run before the server cancels it and the
   /// call returns `unavailable`; 0: no limit. URL: `statement_timeout=MS`.
   std::chrono::milliseconds statement_timeout{0};
+  /// SQLite files: group commit (README, "Group commit"): concurrent writes made outside a
+  /// transaction the caller holds (single writes, Unit::run, Store::transact) are committed
+  /// together, one transaction and one flush for the group. Unset: on exactly when the URL
+  /// asks for `synchronous=full` or `extra`. URL: `group_commit=on|off`.
+  std::optional<bool> group_commit{};
+  /// SQLite files with group commit: the most calls one group commits together; 0: 64.
+  /// URL: `group_size=N` (1 to 1024).
+  std::size_t group_size = 0;
 };
 
 /// Opens the store a URL names:
 /// - `memory:` a new, empty in-memory store, private to the returned object.
 /// - `sqlite:PATH` the SQLite database file PATH (created when missing; percent-escapes
 ///   decoded), in WAL mode with synchronous=NORMAL; URL parameters `pool`, `busy_timeout`,
-///   `synchronous=off|normal|full|extra`, e.g. `sqlite:app.db?pool=8&busy_timeout=200`.
+///   `synchronous=off|normal|full|extra`, `group_commit=on|off` and `group_size` (see
+///   Options), and `max_pages=N` (the most pages of the page size the database may grow to;
+///   a write beyond fails as `unavailable`), e.g. `sqlite:app.db?pool=8&busy_timeout=200`.
 /// - `sqlite::memory:` a new, empty SQLite database in memory, private to the returned
 ///   store and shared by its pooled connections; it lives as long as the store. Its pool
 ///   has one connection unless `pool` says otherwise: connections to one in-memory database

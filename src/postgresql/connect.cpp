@@ -278,6 +278,7 @@ Result<Conninfo> parse_url(std::string_view url, sql::Settings& settings) {
 Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                        sql::Settings& settings) {
   OPTIMIST_TRY(parsed, parse_url(url, settings));
+  settings.group_commit = false;  // the server groups concurrent commits into one WAL flush
   return std::unique_ptr<sql::Connector>(std::make_unique<PostgresConnector>(
       std::move(parsed.conninfo), std::move(parsed.password), settings.statement_timeout));
 }

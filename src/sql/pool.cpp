@@ -38,7 +38,9 @@ SqlStore::SqlStore(std::shared_ptr<spdlog::logger> logger, std::unique_ptr<Conne
       connector_(std::move(connector)),
       pool_(pool),
       id_(next_store_id.fetch_add(1)),
-      slots_(new Connection[pool.size]) {}
+      slots_(new Connection[pool.size]) {
+  if (pool.group_size > 0) group_ = std::make_unique<GroupCommit>(*this, ops_, pool.group_size);
+}
 
 SqlStore::~SqlStore() {
   for (std::size_t i = 0; i < pool_.size; ++i) slots_[i].reset();

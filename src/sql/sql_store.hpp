@@ -10,11 +10,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 
 #include "optimist/store.hpp"
 #include "sql/connection.hpp"
+#include "sql/group_commit.hpp"
 #include "sql/operations.hpp"
 
 namespace optimist::sql {
@@ -23,6 +25,7 @@ namespace optimist::sql {
 struct PoolSettings {
   std::size_t size = 4;                  ///< connections at most
   std::chrono::milliseconds wait{5000};  ///< longest wait for a free connection
+  std::size_t group_size = 0;            ///< 0: no group commit; else the most calls a group
 };
 
 /// The SQL store. Thread-safe: each call leases a pooled connection for its duration; a
@@ -48,7 +51,14 @@ class SqlStore final : public Store {
   /// Returns a connection to the pool.
   void release(Connection* c) noexcept;
 
+  /// Runs `f(Connection&)`, returning Result<T>, on a leased connection, and returns the
+  /// connection. Errors: f's, or acquire()'s.
+  template <class T, class F>
+  Result<T> with_connection(F&& f);
+
   [[nodiscard]] const Dialect& dialect() const noexcept { return ops_.dialect(); }
+  /// The store's group commit; null when it has none.
+  [[nodiscard]] GroupCommit* group_commit() const noexcept { return group_.get(); }
 
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override;
@@ -62,8 +72,13 @@ class SqlStore final : public Store {
                           std::int64_t expected_version) override;
   Result<std::unique_ptr<Transaction>> do_begin() override;
   Result<void> do_ensure_schema(const Table& table) override;
+  Result<void> do_transact(const std::function<Result<void>(Transaction&)>& work) override;
 
  private:
+  // A write outside a transaction: in the next group with group commit, else on its own.
+  template <class T, class F>
+  Result<T> write(F&& f);
+
   std::unique_ptr<Connector> connector_;
   const PoolSettings pool_;
 
@@ -81,7 +96,31 @@ class SqlStore final : public Store {
   // every connection, so idle ones opened before are rebuilt on their next lease instead of
   // failing one more call each.
   std::atomic<std::uint64_t> losses_{0};
-  Operations ops_{*connector_, losses_};  // last: it refers to the connector and losses_
+  Operations ops_{*connector_, losses_};  // it refers to the connector and losses_
+  std::unique_ptr<GroupCommit> group_;    // with PoolSettings::group_size only
 };
+
+// Returns a leased connection to the pool when it goes out of scope.
+struct Lease {
+  SqlStore& store;
+  Connection* c;
+  ~Lease() { store.release(c); }
+};
+
+// The error of a failed lease. Out of line: taking it out of the Result inline (Boost.Outcome's
+// checked observer) widens the frame of every do_update by 256 bytes.
+[[gnu::noinline]] detail::ErrorBox lease_error(Result<Connection*>& leased);
+
+template <class T, class F>
+Result<T> SqlStore::with_connection(F&& f) {
+  Connection* c = ready_lease();
+  if (c == nullptr) {
+    auto leased = acquire();
+    if (!leased) return lease_error(leased);
+    c = leased.value();
+  }
+  const Lease lease{*this, c};
+  return f(*c);  // a prvalue: no copy of the Result (and of its Error) on the way out
+}
 
 }  // namespace optimist::sql

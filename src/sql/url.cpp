@@ -16,17 +16,6 @@ int hex_digit(char c) {
   return -1;
 }
 
-Result<std::int64_t> number(const Parameter& p, std::int64_t min, std::int64_t max) {
-  std::int64_t n = 0;
-  const char* end = p.value.data() + p.value.size();
-  auto [ptr, ec] = std::from_chars(p.value.data(), end, n);
-  if (ec != std::errc{} || ptr != end || n < min || n > max) {
-    return malformed_url(
-        fmt::format("parameter {} needs a whole number from {} to {}", p.key, min, max));
-  }
-  return n;
-}
-
 }  // namespace
 
 Settings settings_from(const Options& options) {
@@ -38,7 +27,20 @@ Settings settings_from(const Options& options) {
   if (options.busy_timeout.count() >= 0) s.busy_timeout = options.busy_timeout;
   if (options.connect_timeout.count() > 0) s.connect_timeout = options.connect_timeout;
   if (options.statement_timeout.count() > 0) s.statement_timeout = options.statement_timeout;
+  s.group_commit = options.group_commit;
+  if (options.group_size > 0) s.group_size = options.group_size;
   return s;
+}
+
+Result<std::int64_t> number(const Parameter& p, std::int64_t min, std::int64_t max) {
+  std::int64_t n = 0;
+  const char* end = p.value.data() + p.value.size();
+  auto [ptr, ec] = std::from_chars(p.value.data(), end, n);
+  if (ec != std::errc{} || ptr != end || n < min || n > max) {
+    return malformed_url(
+        fmt::format("parameter {} needs a whole number from {} to {}", p.key, min, max));
+  }
+  return n;
 }
 
 Error malformed_url(std::string detail) {

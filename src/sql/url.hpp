@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,8 @@ struct Settings {
   std::chrono::milliseconds busy_timeout{5000};
   std::chrono::seconds connect_timeout{10};
   std::chrono::milliseconds statement_timeout{0};
+  std::optional<bool> group_commit;  ///< as given; the dialect decides what unset means
+  std::size_t group_size = 64;
 };
 
 /// Settings from Options (zero or negative values keep the defaults).
@@ -34,6 +37,10 @@ struct Settings {
 
 /// An `invalid` error for the url field, with `detail` saying what is wrong.
 [[nodiscard]] Error malformed_url(std::string detail);
+
+/// The value of `p` as a whole number from `min` to `max`. Errors: invalid (anything else,
+/// the detail naming the parameter and the range).
+[[nodiscard]] Result<std::int64_t> number(const Parameter& p, std::int64_t min, std::int64_t max);
 
 /// Decodes %XX escapes. Errors: invalid (a broken escape, or %00).
 [[nodiscard]] Result<std::string> percent_decode(std::string_view s);

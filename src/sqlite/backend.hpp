@@ -2,6 +2,7 @@
 // The SQLite dialect of the SQL store.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,7 @@ struct Target {
   std::string path;  ///< the percent-decoded file path; empty for `:memory:`
   bool memory = false;
   Synchronous synchronous = Synchronous::normal;
+  std::int64_t max_pages = 0;  ///< `max_pages=N`: the most pages the database may hold; 0: any
 };
 
 /// Parses `target` (the part after `sqlite:`) and applies its common parameters to

@@ -16,12 +16,13 @@ namespace {
 
 class SqliteConnector final : public sql::Connector {
  public:
-  SqliteConnector(std::string_view dbname, bool memory, std::chrono::milliseconds busy_timeout,
-                  Synchronous synchronous)
+  SqliteConnector(std::string_view dbname, const Target& target,
+                  std::chrono::milliseconds busy_timeout)
       : connect_string_(connect_string(dbname)),
-        memory_(memory),
+        memory_(target.memory),
         busy_timeout_(busy_timeout),
-        synchronous_(synchronous) {}
+        synchronous_(target.synchronous),
+        max_pages_(target.max_pages) {}
 
   /// Opens the connection that keeps an in-memory database alive while the store lives: a
   /// shared-cache memory database is dropped when its last connection closes.
@@ -40,6 +41,7 @@ class SqliteConnector final : public sql::Connector {
       enter_wal(*s);
       pragma(*s, fmt::format("PRAGMA synchronous = {}", pragma_name(synchronous_)));
     }
+    if (max_pages_ > 0) pragma(*s, fmt::format("PRAGMA max_page_count = {}", max_pages_));
     return s;
   }
 
@@ -80,6 +82,7 @@ class SqliteConnector final : public sql::Connector {
   bool memory_;
   std::chrono::milliseconds busy_timeout_;
   Synchronous synchronous_;
+  std::int64_t max_pages_;
   std::unique_ptr<soci::session> keeper_;
 };
 
@@ -120,6 +123,8 @@ Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
 
   OPTIMIST_TRY(params, sql::parse_query(query));
   Synchronous synchronous = Synchronous::normal;
+  std::int64_t max_pages = 0;
+  bool url_asks_group_commit = false;
   for (const sql::Parameter& p : params) {
     OPTIMIST_TRY(common, sql::apply_common(p, settings));
     if (common) continue;
@@ -137,6 +142,24 @@ Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
       }
       continue;
     }
+    if (p.key == "group_commit") {
+      if (p.value != "on" && p.value != "off") {
+        return sql::malformed_url("parameter group_commit needs on or off");
+      }
+      settings.group_commit = p.value == "on";
+      url_asks_group_commit = p.value == "on";
+      continue;
+    }
+    if (p.key == "max_pages") {
+      OPTIMIST_TRY(n, sql::number(p, 1, 4'294'967'294));
+      max_pages = n;
+      continue;
+    }
+    if (p.key == "group_size") {
+      OPTIMIST_TRY(n, sql::number(p, 1, 1024));
+      settings.group_size = static_cast<std::size_t>(n);
+      continue;
+    }
     return sql::malformed_url(fmt::format("unknown parameter {} for sqlite:", p.key));
   }
 
@@ -145,19 +168,29 @@ Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
     // with SQLITE_LOCKED instead of waiting (the busy timeout does not apply). One
     // connection serialises the store's calls instead, as the memory store does.
     if (!settings.pool_size_given) settings.pool_size = 1;
-    return Target{.path = {}, .memory = true, .synchronous = synchronous};
+    if (settings.group_commit.value_or(false) && url_asks_group_commit) {
+      return sql::malformed_url("group_commit needs a database file: memory has nothing to flush");
+    }
+    settings.group_commit = false;
+    return Target{.path = {}, .memory = true, .synchronous = synchronous, .max_pages = max_pages};
+  }
+  // Group commit pays off where every commit waits for the disk.
+  if (!settings.group_commit) {
+    settings.group_commit = synchronous == Synchronous::full || synchronous == Synchronous::extra;
   }
   OPTIMIST_TRY(decoded, sql::percent_decode(path));
   if (decoded.find('\0') != std::string::npos) return sql::malformed_url("the path holds a NUL");
-  return Target{.path = std::move(decoded), .memory = false, .synchronous = synchronous};
+  return Target{.path = std::move(decoded),
+                .memory = false,
+                .synchronous = synchronous,
+                .max_pages = max_pages};
 }
 
 Result<std::unique_ptr<sql::Connector>> make_connector(std::string_view url,
                                                        sql::Settings& settings) {
   OPTIMIST_TRY(parsed, parse_target(url.substr(url.find(':') + 1), settings));
   std::string dbname = parsed.memory ? unique_memory_name() : std::move(parsed.path);
-  auto connector = std::make_unique<SqliteConnector>(dbname, parsed.memory, settings.busy_timeout,
-                                                     parsed.synchronous);
+  auto connector = std::make_unique<SqliteConnector>(dbname, parsed, settings.busy_timeout);
   try {
     connector->keep_alive();
   } catch (const soci::soci_error& e) {
