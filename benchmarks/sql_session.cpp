@@ -53,12 +53,10 @@ std::string libpq_url(std::string_view url) {
 
 SqlConnection sql_connection(const Config& config) {
   if (config.backend_kind == BackendKind::sqlite) {
-    return {&soci::sqlite3,
-            optimist::sqlite::connect_string(config.sqlite_path) +
-                " synchronous=" + config.sqlite_synchronous,
-            true, config.sqlite_busy_timeout_ms};
+    return {&soci::sqlite3, optimist::sqlite::connect_string(config.sqlite_path), true,
+            config.sqlite_busy_timeout_ms, config.sqlite_synchronous};
   }
-  return {&soci::postgresql, libpq_url(config.backend), false};
+  return {&soci::postgresql, libpq_url(config.backend), false, 0, {}};
 }
 
 void open_session(soci::session& s, const SqlConnection& c) {
@@ -68,6 +66,7 @@ void open_session(soci::session& s, const SqlConnection& c) {
     // process may hold.
     optimist::sqlite::pragma(s, "PRAGMA busy_timeout = " + std::to_string(c.busy_timeout_ms));
     optimist::sqlite::pragma(s, "PRAGMA journal_mode=WAL");
+    optimist::sqlite::pragma(s, "PRAGMA synchronous = " + c.synchronous);
   } else {
     // Keeps "relation already exists, skipping" off stderr, as optimist's own store does.
     soci::statement quiet = (s.prepare << "SET client_min_messages = warning");

@@ -19,6 +19,7 @@ struct SqlConnection {
   std::string parameters;
   bool sqlite = false;
   std::int64_t busy_timeout_ms = 0;  ///< SQLite: as optimist sets it (SOCI's timeout= is in s)
+  std::string synchronous;           ///< SQLite: the PRAGMA synchronous level, as optimist's
 };
 
 /// The connection for `config`'s SQLite file or PostgreSQL URL: the same file, durability
@@ -27,7 +28,8 @@ struct SqlConnection {
 [[nodiscard]] SqlConnection sql_connection(const Config& config);
 
 /// Opens `s` on `c` and sets it up as optimist sets up its connections (SQLite: busy timeout,
-/// then WAL; PostgreSQL: server notices off). Throws soci::soci_error.
+/// then WAL, then PRAGMA synchronous; PostgreSQL: server notices off). Throws
+/// soci::soci_error.
 void open_session(soci::session& s, const SqlConnection& c);
 
 /// Empties `table` (an identifier needing no quoting) so that a run starts on the same

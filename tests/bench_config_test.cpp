@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: MIT
 // optimist-bench's reading of --backend: the raw baseline must open what optimist opens.
 #include <gtest/gtest.h>
+#include <soci/soci.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "config.hpp"
+#include "sql_session.hpp"
 
 namespace {
 
@@ -26,6 +34,25 @@ TEST(BenchBackend, TheUrlsSynchronousLevelReachesTheRawBaseline) {
   EXPECT_EQ(c.sqlite_synchronous, "OFF");
   ASSERT_EQ(bench::set_backend(c, "sqlite:/tmp/b.db?synchronous=full"), "");
   EXPECT_EQ(c.sqlite_synchronous, "FULL");
+}
+
+TEST(BenchBackend, RawSessionsRunTheUrlsSynchronousPragma) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("optimist-bench-pragma-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  // SQLite's own default is FULL (2): OFF and NORMAL show that the pragma ran.
+  for (const auto& [level, expected] :
+       std::vector<std::pair<std::string, int>>{{"off", 0}, {"normal", 1}, {"full", 2}}) {
+    Config c;
+    ASSERT_EQ(bench::set_backend(c, "sqlite:" + (dir / "b.db").string() + "?synchronous=" + level),
+              "");
+    soci::session s;
+    bench::open_session(s, bench::sql_connection(c));
+    int got = -1;
+    s << "PRAGMA synchronous", soci::into(got);
+    EXPECT_EQ(got, expected) << level;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(BenchBackend, TheUrlsBusyTimeoutReachesTheRawBaseline) {
