@@ -60,35 +60,59 @@ std::string parse_strategies(const std::vector<std::string>& given, std::vector<
   return {};
 }
 
-std::string parse_sweep(const std::string& text, Config& config) {
+std::string parse_sweep(const std::string& text, std::vector<Sweep>& sweeps) {
   const auto eq = text.find('=');
   const std::string bad =
       "--sweep: expected records=1,10,... or workers=... or think-us=..., got '" + text + "'";
   if (eq == std::string::npos) return bad;
   const std::string name = text.substr(0, eq);
+  Sweep sweep;
   if (name == "records") {
-    config.sweep = SweepParameter::records;
+    sweep.parameter = SweepParameter::records;
   } else if (name == "workers") {
-    config.sweep = SweepParameter::workers;
+    sweep.parameter = SweepParameter::workers;
   } else if (name == "think-us" || name == "think_us") {
-    config.sweep = SweepParameter::think_us;
+    sweep.parameter = SweepParameter::think_us;
   } else {
     return bad;
   }
-  config.sweep_values.clear();
   for (const auto& v : split(text.substr(eq + 1), ',')) {
     std::int64_t n = 0;
-    const std::int64_t min = config.sweep == SweepParameter::think_us ? 0 : 1;
+    const std::int64_t min = sweep.parameter == SweepParameter::think_us ? 0 : 1;
     if (!parse_int(v, n) || n < min) {
       return "--sweep: '" + v + "' is not an integer of at least " + std::to_string(min);
     }
-    if (config.sweep == SweepParameter::workers && n > 1024) {
+    if (sweep.parameter == SweepParameter::workers && n > 1024) {
       return "--sweep: at most 1024 workers";
     }
-    config.sweep_values.push_back(n);
+    sweep.values.push_back(n);
   }
-  if (config.sweep_values.empty()) return bad;
+  if (sweep.values.empty()) return bad;
+  for (const Sweep& earlier : sweeps) {
+    if (earlier.parameter == sweep.parameter) {
+      return "--sweep: " + std::string(to_string(sweep.parameter)) + " is swept twice";
+    }
+  }
+  if (sweeps.size() == 2) {
+    return "--sweep: at most two parameters (the x axis, and one panel per value of the "
+           "second)";
+  }
+  sweeps.push_back(std::move(sweep));
   return {};
+}
+
+void set_parameter(Config& config, SweepParameter p, std::int64_t value) {
+  switch (p) {
+    case SweepParameter::records:
+      config.records = value;
+      return;
+    case SweepParameter::workers:
+      config.workers = static_cast<int>(value);
+      return;
+    case SweepParameter::think_us:
+      config.think_us = value;
+      return;
+  }
 }
 
 }  // namespace
@@ -111,8 +135,6 @@ std::string_view to_string(Strategy s) noexcept {
 
 std::string_view to_string(SweepParameter p) noexcept {
   switch (p) {
-    case SweepParameter::none:
-      return "";
     case SweepParameter::records:
       return "records";
     case SweepParameter::workers:
@@ -146,6 +168,28 @@ std::string set_backend(Config& config, const std::string& url) {
            "' (expected memory:, sqlite:PATH or postgresql://...)";
   }
   return {};
+}
+
+std::vector<SweepParameter> dimensions(const Config& config) {
+  std::vector<SweepParameter> out;
+  for (const Sweep& s : config.sweeps) out.push_back(s.parameter);
+  if (out.empty()) out.push_back(SweepParameter::records);
+  return out;
+}
+
+std::vector<Config> sweep_cells(const Config& config) {
+  std::vector<Config> cells{config};
+  for (const Sweep& sweep : config.sweeps) {
+    std::vector<Config> next;
+    for (const std::int64_t value : sweep.values) {
+      for (Config c : cells) {
+        set_parameter(c, sweep.parameter, value);
+        next.push_back(std::move(c));
+      }
+    }
+    cells = std::move(next);
+  }
+  return cells;
 }
 
 bool lives_in_one_store(const Config& config) noexcept {
@@ -187,7 +231,7 @@ Parsed parse_command_line(int argc, char** argv) {
       "optimist-bench"};
   std::string backend;
   std::string skew = "uniform";
-  std::string sweep;
+  std::vector<std::string> sweeps;
   std::vector<std::string> strategies;
   std::int64_t ops = 0;
   std::string child_keys;
@@ -227,8 +271,10 @@ Parsed parse_command_line(int argc, char** argv) {
   app.add_option("--strategy", strategies,
                  "optimistic, retry, pessimistic, atomic, raw; several comma-separated or "
                  "repeated (default optimistic)");
-  app.add_option("--sweep", sweep,
-                 "run a series: records=1,10,100 or workers=1,2,4 or think-us=0,100");
+  app.add_option("--sweep", sweeps,
+                 "run a series: records=1,10,100 or workers=1,2,4 or think-us=0,100; given "
+                 "twice, every pair of values (the first is the x axis, the second gives a "
+                 "panel per value)");
   app.add_option("--max-attempts", config.max_attempts, "retry and raw: attempts per operation")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
@@ -274,8 +320,8 @@ Parsed parse_command_line(int argc, char** argv) {
     if (auto e = parse_strategies(strategies, config.strategies); !e.empty()) return fail(e);
   }
   if (auto e = parse_skew(skew, config.skew); !e.empty()) return fail(e);
-  if (!sweep.empty()) {
-    if (auto e = parse_sweep(sweep, config); !e.empty()) return fail(e);
+  for (const auto& sweep : sweeps) {
+    if (auto e = parse_sweep(sweep, config.sweeps); !e.empty()) return fail(e);
   }
   if (!backend.empty()) {
     if (auto e = set_backend(config, backend); !e.empty()) return fail(e);

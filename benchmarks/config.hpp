@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bench {
@@ -28,9 +29,15 @@ enum class Strategy { optimistic, retry, pessimistic, atomic, raw };
 enum class BackendKind { memory, sqlite, postgresql };
 
 /// The parameter a sweep varies.
-enum class SweepParameter { none, records, workers, think_us };
+enum class SweepParameter { records, workers, think_us };
 
 [[nodiscard]] std::string_view to_string(SweepParameter p) noexcept;
+
+/// One --sweep: a parameter and the values it takes, in the order given.
+struct Sweep {
+  SweepParameter parameter = SweepParameter::records;
+  std::vector<std::int64_t> values;
+};
 
 /// Everything one invocation does.
 struct Config {
@@ -51,8 +58,9 @@ struct Config {
   Skew skew;
   std::int64_t think_us = 0;
   std::vector<Strategy> strategies{Strategy::optimistic};
-  SweepParameter sweep = SweepParameter::none;
-  std::vector<std::int64_t> sweep_values;
+  /// At most two: the first is the x axis of the plot, the second gives a panel per
+  /// value; runs are their cross product.
+  std::vector<Sweep> sweeps;
   std::string json_file, csv_file, plot_file;
   int max_attempts = 10;  ///< retry and raw: attempts per operation
   /// Rounds of the whole plan, one after another, so that every strategy meets the same
@@ -82,6 +90,13 @@ struct Parsed {
 /// Parses a backend URL into `config` (memory:, sqlite:PATH, postgresql://...).
 /// Returns an error message, or an empty string when the URL is supported.
 [[nodiscard]] std::string set_backend(Config& config, const std::string& url);
+
+/// The swept parameters, in --sweep order; without a sweep, records alone.
+[[nodiscard]] std::vector<SweepParameter> dimensions(const Config& config);
+
+/// The settings of every cell of the sweep's cross product, in run order: the first
+/// --sweep varies fastest. One cell, `config` itself, without a sweep.
+[[nodiscard]] std::vector<Config> sweep_cells(const Config& config);
 
 /// True when the backend's data lives inside one process and one store: memory: and
 /// sqlite::memory: (where every new connection opens an empty database of its own).

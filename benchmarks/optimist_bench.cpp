@@ -35,27 +35,11 @@ std::string one_line(std::string text) {
   return squeezed;
 }
 
-/// The runs of the invocation: every swept value for every strategy.
+/// The runs of the invocation: every strategy in every cell of the sweep.
 std::vector<std::pair<Config, Strategy>> plan(const Config& config) {
   std::vector<std::pair<Config, Strategy>> runs;
-  const std::vector<std::int64_t> values =
-      config.sweep == SweepParameter::none ? std::vector<std::int64_t>{0} : config.sweep_values;
-  for (const auto v : values) {
-    Config c = config;
-    switch (config.sweep) {
-      case SweepParameter::records:
-        c.records = v;
-        break;
-      case SweepParameter::workers:
-        c.workers = static_cast<int>(v);
-        break;
-      case SweepParameter::think_us:
-        c.think_us = v;
-        break;
-      case SweepParameter::none:
-        break;
-    }
-    for (const auto s : config.strategies) runs.emplace_back(c, s);
+  for (const Config& cell : sweep_cells(config)) {
+    for (const Strategy s : config.strategies) runs.emplace_back(cell, s);
   }
   return runs;
 }
@@ -123,7 +107,7 @@ int run(int argc, char** argv) {
   }
 
   const auto runs = plan(config);
-  // A step is one run, or with --interleave the runs of one swept value, taking turns.
+  // A step is one run, or with --interleave the runs of one cell, taking turns.
   const bool interleaved = config.interleave_ms > 0;
   const std::size_t step = interleaved ? config.strategies.size() : 1;
   const std::size_t steps = runs.size() / step;
@@ -179,7 +163,9 @@ int run(int argc, char** argv) {
   };
   if (!config.json_file.empty()) report(write_json(config.json_file, results));
   if (!config.csv_file.empty()) report(write_csv(config.csv_file, results));
-  if (!config.plot_file.empty()) report(write_plot(config.plot_file, config.sweep, results));
+  if (!config.plot_file.empty()) {
+    report(write_plot(config.plot_file, dimensions(config), results));
+  }
   return status;
 }
 

@@ -27,19 +27,6 @@ std::string csv_field(const nlohmann::ordered_json& v) {
   return quoted + "\"";
 }
 
-std::int64_t x_of(const RunResult& r, SweepParameter sweep) {
-  switch (sweep) {
-    case SweepParameter::workers:
-      return r.workers;
-    case SweepParameter::think_us:
-      return r.think_us;
-    case SweepParameter::records:
-    case SweepParameter::none:
-      break;
-  }
-  return r.records;
-}
-
 }  // namespace
 
 const std::vector<std::string>& record_keys() {
@@ -200,51 +187,80 @@ std::string write_csv(const std::string& file, const std::vector<RunResult>& run
   return out ? std::string() : "cannot write " + file;
 }
 
-std::string write_plot(const std::string& file, SweepParameter sweep,
+std::string write_plot(const std::string& file, const std::vector<SweepParameter>& dimensions,
                        const std::vector<RunResult>& runs) {
-  // strategy -> (x, conflict %, commits/s), in run order, sorted by x.
-  std::map<std::string, std::vector<std::tuple<std::int64_t, double, double>>> lines;
+  const SweepParameter x_param = dimensions.empty() ? SweepParameter::records : dimensions[0];
+  const bool panelled = dimensions.size() > 1;
+  // Panels in the order of their first run, lines (strategies) likewise, so that a strategy
+  // keeps its colour in every panel. Points: (x, conflict %, commits/s).
+  using Points = std::vector<std::tuple<std::int64_t, double, double>>;
+  std::vector<std::int64_t> panels;
+  std::vector<std::string> lines;
+  std::map<std::pair<std::size_t, std::size_t>, Points> data;  // (panel, line) -> points
   std::int64_t min_x = INT64_MAX, max_x = INT64_MIN;
   for (const auto& r : runs) {
     if (r.skipped) continue;
-    const auto x = x_of(r, sweep);
-    lines[std::string(to_string(r.strategy))].emplace_back(x, 100 * r.conflict_rate(),
-                                                           r.commits_per_s());
+    const std::int64_t panel_value = panelled ? r.setting(dimensions[1]) : 0;
+    const auto panel = static_cast<std::size_t>(
+        std::find(panels.begin(), panels.end(), panel_value) - panels.begin());
+    if (panel == panels.size()) panels.push_back(panel_value);
+    const auto line = static_cast<std::size_t>(
+        std::find(lines.begin(), lines.end(), to_string(r.strategy)) - lines.begin());
+    if (line == lines.size()) lines.emplace_back(to_string(r.strategy));
+    const auto x = r.setting(x_param);
+    data[{panel, line}].emplace_back(x, 100 * r.conflict_rate(), r.commits_per_s());
     min_x = std::min(min_x, x);
     max_x = std::max(max_x, x);
   }
-  if (lines.empty()) return "nothing to plot: every run was skipped";
-  const std::string x_name =
-      sweep == SweepParameter::none ? "records" : std::string(to_string(sweep));
+  if (data.empty()) return "nothing to plot: every run was skipped";
   const bool png = file.ends_with(".png");
+  const std::size_t columns = panels.size();
 
   std::string script;
-  script += png ? "set terminal pngcairo size 1200,500 noenhanced\n"
-                : "set terminal svg size 1200,500 dynamic noenhanced\n";
+  const std::size_t width = std::max<std::size_t>(700, 550 * columns);
+  script += png ? fmt::format("set terminal pngcairo size {},800 noenhanced\n", width)
+                : fmt::format("set terminal svg size {},800 dynamic noenhanced\n", width);
   script += fmt::format("set output '{}'\n", file);
-  for (auto& [name, points] : lines) {
+  for (auto& [at, points] : data) {
     std::sort(points.begin(), points.end());
-    script += fmt::format("$d_{} << EOD\n", name);
-    for (const auto& [x, rate, cps] : points) script += fmt::format("{} {} {}\n", x, rate, cps);
+    script += fmt::format("$d_{}_{} << EOD\n", at.first, at.second);
+    // A log scale cannot show 0 commits/s: NaN leaves the point out.
+    for (const auto& [x, rate, cps] : points) {
+      script +=
+          cps > 0 ? fmt::format("{} {} {}\n", x, rate, cps) : fmt::format("{} {} NaN\n", x, rate);
+    }
     script += "EOD\n";
   }
-  script += "set multiplot layout 1,2\nset grid\nset key top right\n";
+  script += fmt::format("set multiplot layout 2,{}\nset grid\nset key top right\n", columns);
   if (min_x > 0 && max_x >= 100 * min_x) script += "set logscale x\n";
-  script += fmt::format("set xlabel '{}'\n", x_name);
-  auto plot_column = [&](int column) {
+  script += fmt::format("set xlabel '{}'\n", to_string(x_param));
+  auto plot_column = [&](std::size_t panel, int column) {
     std::string cmd = "plot ";
     bool first = true;
-    for (const auto& [name, points] : lines) {
-      cmd += fmt::format("{}$d_{} using 1:{} with linespoints lw 2 title '{}'", first ? "" : ", ",
-                         name, column, name);
+    for (std::size_t line = 0; line < lines.size(); ++line) {
+      if (!data.contains({panel, line})) continue;
+      cmd += fmt::format("{}$d_{}_{} using 1:{} with linespoints lw 2 lc {} title '{}'",
+                         first ? "" : ", ", panel, line, column, line + 1, lines[line]);
       first = false;
     }
     return cmd + "\n";
   };
-  script += "set title 'conflict rate'\nset ylabel 'conflicts per attempt (%)'\nset yrange [0:*]\n";
-  script += plot_column(2);
-  script += "set title 'throughput'\nset ylabel 'commits/s'\nset yrange [0:*]\n";
-  script += plot_column(3);
+  auto title = [&](std::string_view what, std::size_t panel) {
+    return panelled ? fmt::format("{}, {}={}", what, to_string(dimensions[1]), panels[panel])
+                    : std::string(what);
+  };
+  // Throughput in the top row, one panel per value of the second sweep; conflict rates
+  // below it.
+  script += "set logscale y\nset ylabel 'commits/s (log scale)'\nset yrange [*:*]\n";
+  for (std::size_t p = 0; p < columns; ++p) {
+    script += fmt::format("set title '{}'\n", title("throughput", p));
+    script += plot_column(p, 3);
+  }
+  script += "unset logscale y\nset ylabel 'conflicts per attempt (%)'\nset yrange [0:*]\n";
+  for (std::size_t p = 0; p < columns; ++p) {
+    script += fmt::format("set title '{}'\n", title("conflict rate", p));
+    script += plot_column(p, 2);
+  }
   script += "unset multiplot\n";
 
   std::error_code ec;

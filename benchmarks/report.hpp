@@ -41,9 +41,11 @@ void print_table(std::FILE* out, const std::vector<RunResult>& runs);
 [[nodiscard]] std::string write_json(const std::string& file, const std::vector<RunResult>& runs);
 /// Writes a header line and one CSV row per run that ran.
 [[nodiscard]] std::string write_csv(const std::string& file, const std::vector<RunResult>& runs);
-/// Draws conflict rate and commits/s against the swept parameter (records without a sweep),
-/// one line per strategy, by running gnuplot on a generated script.
-[[nodiscard]] std::string write_plot(const std::string& file, SweepParameter sweep,
+/// Draws commits/s (log scale) and, below, the conflict rate against the first of
+/// `dimensions` (see dimensions() in config.hpp), one line per strategy and one panel per
+/// value of the second dimension, if any, by running gnuplot on a generated script.
+[[nodiscard]] std::string write_plot(const std::string& file,
+                                     const std::vector<SweepParameter>& dimensions,
                                      const std::vector<RunResult>& runs);
 
 }  // namespace bench

@@ -53,6 +53,18 @@ struct RunResult {
   [[nodiscard]] double commits_per_s() const {
     return elapsed_s > 0 ? static_cast<double>(commits) / elapsed_s : 0;
   }
+  /// The run's value of the parameter `p`.
+  [[nodiscard]] std::int64_t setting(SweepParameter p) const {
+    switch (p) {
+      case SweepParameter::workers:
+        return workers;
+      case SweepParameter::think_us:
+        return think_us;
+      case SweepParameter::records:
+        break;
+    }
+    return records;
+  }
 };
 
 /// Draws the progress bar on stderr: only when stderr is a terminal and the program has

@@ -137,6 +137,9 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--interleave", "0"},
         std::vector<std::string>{"--interleave", "100", "--ops", "10"},
         std::vector<std::string>{"--interleave", "100", "--processes", "2"},
+        std::vector<std::string>{"--sweep", "records=1,2", "--sweep", "records=3"},
+        std::vector<std::string>{"--sweep", "records=1", "--sweep", "workers=2", "--sweep",
+                                 "think-us=0"},
         std::vector<std::string>{"--no-such-flag"}));
 
 TEST_F(BenchCli, UnreachableBackendGivesOneLineAndExitCode2) {
@@ -380,6 +383,31 @@ TEST_F(BenchCli, AProgressBarIsDrawnOnATerminalForRunsOverASecond) {
       run({"--backend", "memory:", "--strategy", "atomic", "--workers", "1", "--duration", "2"});
   ASSERT_EQ(piped.exit_code, 0);
   EXPECT_THAT(piped.err, Not(HasSubstr("run 1/1")));
+}
+
+TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
+  const auto json = dir / "r.json";
+  const auto svg = dir / "r.svg";
+  const Ran r = run({"--backend", "memory:", "--sweep", "records=1,4", "--sweep", "think-us=0,50",
+                     "--strategy", "retry,pessimistic", "--workers", "2", "--ops", "100", "--json",
+                     json.string(), "--plot", svg.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 8U);
+  // The first sweep varies fastest, the strategies fastest of all.
+  const std::vector<std::pair<int, int>> cells{{1, 0}, {4, 0}, {1, 50}, {4, 50}};
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    SCOPED_TRACE(records[i].dump());
+    EXPECT_EQ(records[i]["records"], cells[i / 2].first);
+    EXPECT_EQ(records[i]["think_us"], cells[i / 2].second);
+    EXPECT_EQ(records[i]["strategy"], i % 2 == 0 ? "retry" : "pessimistic");
+  }
+  // A panel per think time, throughput on a log scale.
+  const std::string drawn = slurp(svg);
+  EXPECT_THAT(drawn, HasSubstr("throughput, think_us=0"));
+  EXPECT_THAT(drawn, HasSubstr("throughput, think_us=50"));
+  EXPECT_THAT(drawn, HasSubstr("conflict rate, think_us=50"));
+  EXPECT_THAT(drawn, HasSubstr("commits/s (log scale)"));
 }
 
 // --- short runs on every backend --------------------------------------------------------

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// optimist-bench's reading of --backend: the raw baseline must open what optimist opens.
+// optimist-bench's reading of its flags: the raw baseline must open what optimist opens,
+// sweeps multiply as documented.
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 #include <unistd.h>
@@ -16,6 +17,25 @@ namespace {
 
 using bench::BackendKind;
 using bench::Config;
+using bench::SweepParameter;
+
+/// parse_command_line() on `args`, after the program's name.
+bench::Parsed parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "optimist-bench");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return bench::parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+/// A config read from `args`, which must parse.
+Config parsed(const std::vector<std::string>& args) {
+  auto p = parse(args);
+  if (!p.config) {
+    ADD_FAILURE() << "does not parse: " << ::testing::PrintToString(args);
+    return {};
+  }
+  return std::move(*p.config);
+}
 
 TEST(BenchBackend, AnSqlitePathIsDecodedAsOptimistDecodesIt) {
   Config c;
@@ -80,6 +100,42 @@ TEST(BenchBackend, AnSqliteUrlOptimistRefusesIsRefusedBeforeAnyRun) {
   EXPECT_NE(bench::set_backend(c, "sqlite:/tmp/b.db?synchronous=sometimes"), "");
   EXPECT_NE(bench::set_backend(c, "sqlite:/tmp/b.db?colour=red"), "");
   EXPECT_NE(bench::set_backend(c, "sqlite:?pool=2"), "");
+}
+
+// --- sweeps -----------------------------------------------------------------------------
+
+TEST(BenchSweep, TwoSweepsRunTheirCrossProductTheFirstFastest) {
+  const Config c = parsed({"--sweep", "records=1,10", "--sweep", "think-us=0,1000"});
+  EXPECT_EQ(bench::dimensions(c),
+            (std::vector<SweepParameter>{SweepParameter::records, SweepParameter::think_us}));
+  const auto cells = bench::sweep_cells(c);
+  ASSERT_EQ(cells.size(), 4U);
+  const std::vector<std::pair<std::int64_t, std::int64_t>> expected{
+      {1, 0}, {10, 0}, {1, 1000}, {10, 1000}};
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    EXPECT_EQ(cells[i].records, expected[i].first) << i;
+    EXPECT_EQ(cells[i].think_us, expected[i].second) << i;
+  }
+}
+
+TEST(BenchSweep, WithoutASweepThereIsOneCellAlongRecords) {
+  const Config c = parsed({"--records", "7", "--workers", "3"});
+  EXPECT_EQ(bench::dimensions(c), (std::vector<SweepParameter>{SweepParameter::records}));
+  const auto cells = bench::sweep_cells(c);
+  ASSERT_EQ(cells.size(), 1U);
+  EXPECT_EQ(cells[0].records, 7);
+  EXPECT_EQ(cells[0].workers, 3);
+}
+
+TEST(BenchSweep, AParameterSweptTwiceOrAThirdSweepExitsWithCode2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--sweep", "records=1", "--sweep", "records=2"},
+           {"--sweep", "think-us=1", "--sweep", "think_us=2"},
+           {"--sweep", "records=1", "--sweep", "workers=2", "--sweep", "think-us=0"}}) {
+    const auto p = parse(args);
+    EXPECT_FALSE(p.config) << ::testing::PrintToString(args);
+    EXPECT_EQ(p.exit_code, 2) << ::testing::PrintToString(args);
+  }
 }
 
 }  // namespace
