@@ -2,12 +2,14 @@
 #include "config.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <charconv>
 #include <iostream>
 #include <sstream>
 
 #include "backends.hpp"        // the backend registry: which backend a URL names
-#include "sqlite/backend.hpp"  // optimist's own reading of sqlite: URLs
+#include "sql/url.hpp"         // optimist's own reading of URL queries
+#include "sqlite/backend.hpp"  // and of sqlite: URLs
 
 namespace bench {
 
@@ -101,6 +103,21 @@ std::string parse_sweep(const std::string& text, std::vector<Sweep>& sweeps) {
   return {};
 }
 
+std::string parse_group_commit(const std::vector<std::string>& given, std::vector<bool>& out) {
+  out.clear();
+  for (const auto& item : given) {
+    for (const auto& value : split(item, ',')) {
+      if (value != "on" && value != "off") {
+        return "--group-commit: expected on or off, got '" + value + "'";
+      }
+      const bool on = value == "on";
+      if (std::find(out.begin(), out.end(), on) == out.end()) out.push_back(on);
+    }
+  }
+  if (out.empty()) return "--group-commit: no setting given";
+  return {};
+}
+
 void set_parameter(Config& config, SweepParameter p, std::int64_t value) {
   switch (p) {
     case SweepParameter::records:
@@ -113,6 +130,70 @@ void set_parameter(Config& config, SweepParameter p, std::int64_t value) {
       config.think_us = value;
       return;
   }
+}
+
+// The last value of `key` in a sqlite: URL's query, which set_backend has already read.
+std::optional<std::string> url_parameter(std::string_view url, std::string_view key) {
+  const auto question = url.find('?');
+  if (question == std::string_view::npos) return std::nullopt;
+  auto params = optimist::sql::parse_query(url.substr(question + 1));
+  if (!params) return std::nullopt;
+  std::optional<std::string> found;
+  for (const auto& p : params.value()) {
+    if (p.key == key) found = p.value;
+  }
+  return found;
+}
+
+std::string with_parameter(const std::string& url, std::string_view key, std::string_view value) {
+  std::string out = url;
+  if (url.find('?') == std::string::npos) {
+    out += '?';
+  } else if (!url.ends_with('?') && !url.ends_with('&')) {
+    out += '&';
+  }
+  return out + std::string(key) + "=" + std::string(value);
+}
+
+// What the configured backend is, for messages (never the URL: it may hold a password).
+std::string_view kind_name(const Config& config) {
+  switch (config.backend_kind) {
+    case BackendKind::memory:
+      return "memory:";
+    case BackendKind::sqlite:
+      return config.sqlite_memory ? "sqlite::memory:" : "sqlite:PATH";
+    case BackendKind::postgresql:
+      return "PostgreSQL";
+  }
+  return "?";
+}
+
+// Reads `url` into `config`, without --sync or --group-commit.
+std::string read_backend(Config& config, const std::string& url) {
+  config.backend = url;
+  config.store_group_commit = false;
+  const optimist::backends::Backend* backend = optimist::backends::find(url);
+  const std::string_view name = backend != nullptr ? backend->name : std::string_view();
+  if (name == "memory") {
+    config.backend_kind = BackendKind::memory;
+  } else if (name == "sqlite") {
+    config.backend_kind = BackendKind::sqlite;
+    // Read as optimist reads it (it refuses an empty path), so that raw opens the same file.
+    optimist::sql::Settings settings;
+    auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), settings);
+    if (!target) return "--backend: " + target.error().message();
+    config.sqlite_path = std::move(target.value().path);
+    config.sqlite_memory = target.value().memory;
+    config.sqlite_synchronous = optimist::sqlite::pragma_name(target.value().synchronous);
+    config.sqlite_busy_timeout_ms = settings.busy_timeout.count();
+    config.store_group_commit = settings.group_commit.value_or(false);
+  } else if (name == "postgresql") {
+    config.backend_kind = BackendKind::postgresql;
+  } else {
+    return "--backend: unsupported URL '" + url +
+           "' (expected memory:, sqlite:PATH or postgresql://...)";
+  }
+  return {};
 }
 
 }  // namespace
@@ -146,28 +227,57 @@ std::string_view to_string(SweepParameter p) noexcept {
 }
 
 std::string set_backend(Config& config, const std::string& url) {
-  config.backend = url;
-  const optimist::backends::Backend* backend = optimist::backends::find(url);
-  const std::string_view name = backend != nullptr ? backend->name : std::string_view();
-  if (name == "memory") {
-    config.backend_kind = BackendKind::memory;
-  } else if (name == "sqlite") {
-    config.backend_kind = BackendKind::sqlite;
-    // Read as optimist reads it (it refuses an empty path), so that raw opens the same file.
-    optimist::sql::Settings settings;
-    auto target = optimist::sqlite::parse_target(std::string_view(url).substr(7), settings);
-    if (!target) return "--backend: " + target.error().message();
-    config.sqlite_path = std::move(target.value().path);
-    config.sqlite_memory = target.value().memory;
-    config.sqlite_synchronous = optimist::sqlite::pragma_name(target.value().synchronous);
-    config.sqlite_busy_timeout_ms = settings.busy_timeout.count();
-  } else if (name == "postgresql") {
-    config.backend_kind = BackendKind::postgresql;
-  } else {
-    return "--backend: unsupported URL '" + url +
-           "' (expected memory:, sqlite:PATH or postgresql://...)";
+  if (auto e = read_backend(config, url); !e.empty()) return e;
+  if (!config.sync.empty()) {
+    if (config.backend_kind != BackendKind::sqlite) {
+      return "--sync sets SQLite's synchronous level: not for a " + std::string(kind_name(config)) +
+             " backend";
+    }
+    if (const auto given = url_parameter(url, "synchronous")) {
+      if (*given != config.sync) {
+        return "--sync " + config.sync + ": the URL already asks for synchronous=" + *given;
+      }
+    } else if (auto e = read_backend(config, with_parameter(url, "synchronous", config.sync));
+               !e.empty()) {
+      return e;
+    }
+  }
+  if (!config.group_commit.empty()) {
+    if (config.backend_kind != BackendKind::sqlite || config.sqlite_memory) {
+      return "--group-commit needs an SQLite file (sqlite:PATH), not a " +
+             std::string(kind_name(config)) + " backend";
+    }
+    if (url_parameter(url, "group_commit")) {
+      return "--group-commit: the URL already sets group_commit=; give one or the other";
+    }
   }
   return {};
+}
+
+std::vector<Variant> variants(const Config& config) {
+  std::vector<Variant> out;
+  for (const Strategy s : config.strategies) {
+    if (s == Strategy::raw || config.group_commit.empty()) {
+      out.push_back({s, std::nullopt});
+      continue;
+    }
+    for (const bool on : config.group_commit) out.push_back({s, on});
+  }
+  return out;
+}
+
+bool commits_in_groups(const Config& config, const Variant& v) noexcept {
+  if (v.strategy == Strategy::raw || config.backend_kind != BackendKind::sqlite ||
+      config.sqlite_memory) {
+    return false;
+  }
+  return v.group_commit.value_or(config.store_group_commit);
+}
+
+std::string label(Strategy strategy, bool group_commit) {
+  std::string out(to_string(strategy));
+  if (group_commit) out += "+group";
+  return out;
 }
 
 std::vector<SweepParameter> dimensions(const Config& config) {
@@ -233,6 +343,8 @@ Parsed parse_command_line(int argc, char** argv) {
   std::string skew = "uniform";
   std::vector<std::string> sweeps;
   std::vector<std::string> strategies;
+  std::string sync;
+  std::vector<std::string> group_commit;
   std::int64_t ops = 0;
   std::string child_keys;
 
@@ -275,6 +387,14 @@ Parsed parse_command_line(int argc, char** argv) {
                  "run a series: records=1,10,100 or workers=1,2,4 or think-us=0,100; given "
                  "twice, every pair of values (the first is the x axis, the second gives a "
                  "panel per value)");
+  auto* sync_opt =
+      app.add_option("--sync", sync,
+                     "SQLite: full, normal or off, the synchronous= level of optimist's stores "
+                     "and raw's sessions (default: the URL's, else normal)");
+  app.add_option("--group-commit", group_commit,
+                 "SQLite file: on, off or both (on,off): run each of optimist's strategies "
+                 "once per setting, labelled strategy+group when on (default: the store's "
+                 "default, on at synchronous=full)");
   app.add_option("--max-attempts", config.max_attempts, "retry and raw: attempts per operation")
       ->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
@@ -322,6 +442,17 @@ Parsed parse_command_line(int argc, char** argv) {
   if (auto e = parse_skew(skew, config.skew); !e.empty()) return fail(e);
   for (const auto& sweep : sweeps) {
     if (auto e = parse_sweep(sweep, config.sweeps); !e.empty()) return fail(e);
+  }
+  if (sync_opt->count() > 0) {
+    if (sync != "full" && sync != "normal" && sync != "off") {
+      return fail("--sync: expected full, normal or off, got '" + sync + "'");
+    }
+    config.sync = sync;
+  }
+  if (!group_commit.empty()) {
+    if (auto e = parse_group_commit(group_commit, config.group_commit); !e.empty()) {
+      return fail(e);
+    }
   }
   if (!backend.empty()) {
     if (auto e = set_backend(config, backend); !e.empty()) return fail(e);

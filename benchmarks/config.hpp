@@ -39,13 +39,23 @@ struct Sweep {
   std::vector<std::int64_t> values;
 };
 
+/// A strategy with one group-commit setting. --group-commit runs each of optimist's
+/// strategies once per listed setting; raw, which has no group commit, runs once.
+struct Variant {
+  Strategy strategy = Strategy::optimistic;
+  std::optional<bool> group_commit;  ///< unset: the store's default
+};
+
 /// Everything one invocation does.
 struct Config {
   std::string backend;  ///< the URL; empty until resolved (then default SQLite file)
   BackendKind backend_kind = BackendKind::sqlite;
   std::string sqlite_path;     ///< sqlite: the file as optimist opens it (path, percent-decoded)
   bool sqlite_memory = false;  ///< sqlite::memory:, a database per connection
-  std::string sqlite_synchronous = "NORMAL";   ///< sqlite: the URL's synchronous= level
+  std::string sqlite_synchronous = "NORMAL";  ///< sqlite: the URL's synchronous= level
+  /// sqlite: whether the store commits in groups when not told (on for a file at
+  /// synchronous=FULL or EXTRA, as optimist reads the URL).
+  bool store_group_commit = false;
   std::int64_t sqlite_busy_timeout_ms = 5000;  ///< sqlite: the URL's busy_timeout= (ms)
   std::int64_t records = 100;
   int workers = 4;
@@ -58,6 +68,10 @@ struct Config {
   Skew skew;
   std::int64_t think_us = 0;
   std::vector<Strategy> strategies{Strategy::optimistic};
+  /// --sync: off, normal or full, added to a sqlite: URL as synchronous=; empty: the URL's.
+  std::string sync;
+  /// --group-commit, in order and without repeats; empty: the store's default.
+  std::vector<bool> group_commit;
   /// At most two: the first is the x axis of the plot, the second gives a panel per
   /// value; runs are their cross product.
   std::vector<Sweep> sweeps;
@@ -87,9 +101,23 @@ struct Parsed {
 /// "optimist-bench: error: ...", and returns exit code 2; --help prints the usage to stdout.
 [[nodiscard]] Parsed parse_command_line(int argc, char** argv);
 
-/// Parses a backend URL into `config` (memory:, sqlite:PATH, postgresql://...).
-/// Returns an error message, or an empty string when the URL is supported.
+/// Parses a backend URL into `config` (memory:, sqlite:PATH, postgresql://...). With
+/// config.sync set, adds `synchronous=` to a sqlite: URL that lacks it. Returns an error
+/// message, or an empty string when the URL is supported and agrees with config.sync and
+/// config.group_commit (both need SQLite; group commit a file; neither may contradict or
+/// repeat the URL's own parameter).
 [[nodiscard]] std::string set_backend(Config& config, const std::string& url);
+
+/// The runs of one cell of the sweep: each strategy of config.strategies once per
+/// config.group_commit setting (raw once), in the order given.
+[[nodiscard]] std::vector<Variant> variants(const Config& config);
+
+/// Whether `v` commits in groups on config's backend: never for raw or off a SQLite file;
+/// otherwise as --group-commit says, or the store's default.
+[[nodiscard]] bool commits_in_groups(const Config& config, const Variant& v) noexcept;
+
+/// What reports call a run: the strategy's name, with "+group" when it commits in groups.
+[[nodiscard]] std::string label(Strategy strategy, bool group_commit);
 
 /// The swept parameters, in --sweep order; without a sweep, records alone.
 [[nodiscard]] std::vector<SweepParameter> dimensions(const Config& config);

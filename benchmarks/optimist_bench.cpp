@@ -35,11 +35,12 @@ std::string one_line(std::string text) {
   return squeezed;
 }
 
-/// The runs of the invocation: every strategy in every cell of the sweep.
-std::vector<std::pair<Config, Strategy>> plan(const Config& config) {
-  std::vector<std::pair<Config, Strategy>> runs;
+/// The runs of the invocation: every variant in every cell of the sweep.
+std::vector<std::pair<Config, Variant>> plan(const Config& config) {
+  std::vector<std::pair<Config, Variant>> runs;
+  const auto all = variants(config);
   for (const Config& cell : sweep_cells(config)) {
-    for (const Strategy s : config.strategies) runs.emplace_back(cell, s);
+    for (const Variant& v : all) runs.emplace_back(cell, v);
   }
   return runs;
 }
@@ -69,9 +70,8 @@ class TemporaryDirectory {
 /// on stderr what failed.
 bool passed(const RunResult& r) {
   if (r.skipped) return true;
-  const auto where =
-      fmt::format("{} records={} workers={} processes={} think_us={}", to_string(r.strategy),
-                  r.records, r.workers, r.processes, r.think_us);
+  const auto where = fmt::format("{} records={} workers={} processes={} think_us={}", r.label(),
+                                 r.records, r.workers, r.processes, r.think_us);
   bool ok = true;
   if (r.errors > 0) {
     std::cerr << "optimist-bench: " << where << " failed: " << one_line(r.first_error) << '\n';
@@ -103,13 +103,16 @@ int run(int argc, char** argv) {
       std::cerr << "optimist-bench: error: cannot create a temporary directory for SQLite\n";
       return 2;
     }
-    (void)set_backend(config, "sqlite:" + scratch->path() + "/bench.db");
+    if (auto e = set_backend(config, "sqlite:" + scratch->path() + "/bench.db"); !e.empty()) {
+      std::cerr << "optimist-bench: error: " << e << '\n';
+      return 2;
+    }
   }
 
   const auto runs = plan(config);
   // A step is one run, or with --interleave the runs of one cell, taking turns.
   const bool interleaved = config.interleave_ms > 0;
-  const std::size_t step = interleaved ? config.strategies.size() : 1;
+  const std::size_t step = interleaved ? variants(config).size() : 1;
   const std::size_t steps = runs.size() / step;
   Progress progress(config.progress, steps * static_cast<std::size_t>(config.repeat));
   Rounds rounds(static_cast<std::size_t>(config.repeat));
@@ -125,7 +128,7 @@ int run(int argc, char** argv) {
       if (interleaved) {
         // And swaps the lanes: no strategy always connects, creates its counters and starts
         // its workers first.
-        auto lanes = config.strategies;
+        auto lanes = variants(config);
         if (k % 2 == 1) std::reverse(lanes.begin(), lanes.end());
         auto results = run_interleaved(runs[first].first, lanes, progress, exit_code);
         results.resize(step);  // a run that could not open a backend stops early

@@ -19,6 +19,7 @@ namespace bench {
 namespace {
 
 std::string csv_field(const nlohmann::ordered_json& v) {
+  if (v.is_null()) return {};
   if (!v.is_string()) return v.dump();
   const auto s = v.get<std::string>();
   if (s.find_first_of(",\"\n") == std::string::npos) return s;
@@ -30,30 +31,22 @@ std::string csv_field(const nlohmann::ordered_json& v) {
 }  // namespace
 
 const std::vector<std::string>& record_keys() {
-  static const std::vector<std::string> keys{"backend",
-                                             "strategy",
-                                             "records",
-                                             "workers",
-                                             "processes",
-                                             "skew",
-                                             "think_us",
-                                             "attempts",
-                                             "commits",
-                                             "conflicts",
-                                             "gave_up",
-                                             "conflict_rate",
-                                             "commits_per_s",
-                                             "p50_us",
-                                             "p99_us",
-                                             "lost_updates",
-                                             "predicted_conflict_rate"};
+  static const std::vector<std::string> keys{
+      "backend",       "synchronous", "strategy",  "group_commit", "variant",
+      "records",       "workers",     "processes", "skew",         "think_us",
+      "attempts",      "commits",     "conflicts", "gave_up",      "conflict_rate",
+      "commits_per_s", "p50_us",      "p99_us",    "lost_updates", "predicted_conflict_rate"};
   return keys;
 }
 
 nlohmann::ordered_json to_json(const RunResult& r) {
   nlohmann::ordered_json j;
   j["backend"] = r.backend;
+  j["synchronous"] =
+      r.synchronous.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(r.synchronous);
   j["strategy"] = std::string(to_string(r.strategy));
+  j["group_commit"] = r.group_commit;
+  j["variant"] = r.label();
   j["records"] = r.records;
   j["workers"] = r.workers;
   j["processes"] = r.processes;
@@ -131,32 +124,35 @@ void print_ratios(std::FILE* out, const Rounds& rounds) {
         m.interval ? fmt::format("[{:.3f}-{:.3f}]", m.interval->first, m.interval->second)
                    : fmt::format("[needs 6 {}s]", unit);
     fmt::print(out,
-               "{:<12} records={} workers={} procs={} think_us={}: {:.3f}x {} ({:.3f}-{:.3f})\n",
-               to_string(plan[i].strategy), plan[i].records, plan[i].workers, plan[i].processes,
+               "{:<18} records={} workers={} procs={} think_us={}: {:.3f}x {} ({:.3f}-{:.3f})\n",
+               plan[i].label(), plan[i].records, plan[i].workers, plan[i].processes,
                plan[i].think_us, m.median, interval, m.lowest, m.highest);
   }
 }
 
 void print_table(std::FILE* out, const std::vector<RunResult>& runs) {
   if (runs.empty()) return;
-  fmt::print(out, "backend: {}   skew: {}\n", runs.front().backend, runs.front().skew);
+  const RunResult& first = runs.front();
+  const std::string synchronous =
+      first.synchronous.empty() ? "" : fmt::format("   synchronous: {}", first.synchronous);
+  fmt::print(out, "backend: {}{}   skew: {}\n", first.backend, synchronous, first.skew);
   fmt::print(out,
-             "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>12} {:>9} "
+             "{:<18} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>12} {:>9} "
              "{:>9} {:>5}\n",
              "strategy", "records", "workers", "procs", "think_us", "attempts", "commits",
              "conflicts", "gave_up", "conflict%", "predict%", "commits/s", "p50_us", "p99_us",
              "lost");
   for (const RunResult& r : runs) {
     if (r.skipped) {
-      fmt::print(out, "{:<12} {:>8} {:>7} {:>5} {:>8}  skipped: {}\n", to_string(r.strategy),
-                 r.records, r.workers, r.processes, r.think_us, r.note);
+      fmt::print(out, "{:<18} {:>8} {:>7} {:>5} {:>8}  skipped: {}\n", r.label(), r.records,
+                 r.workers, r.processes, r.think_us, r.note);
       continue;
     }
     fmt::print(
         out,
-        "{:<12} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9.2f} {:>9.2f} {:>12.0f} "
+        "{:<18} {:>8} {:>7} {:>5} {:>8} {:>10} {:>10} {:>10} {:>9} {:>9.2f} {:>9.2f} {:>12.0f} "
         "{:>9.1f} {:>9.1f} {:>5}\n",
-        to_string(r.strategy), r.records, r.workers, r.processes, r.think_us, r.attempts, r.commits,
+        r.label(), r.records, r.workers, r.processes, r.think_us, r.attempts, r.commits,
         r.conflicts, r.gave_up, 100 * r.conflict_rate(), 100 * r.predicted_conflict_rate,
         r.commits_per_s(), r.latency.percentile(0.5) / 1000, r.latency.percentile(0.99) / 1000,
         r.lost_updates);
@@ -191,7 +187,7 @@ std::string write_plot(const std::string& file, const std::vector<SweepParameter
                        const std::vector<RunResult>& runs) {
   const SweepParameter x_param = dimensions.empty() ? SweepParameter::records : dimensions[0];
   const bool panelled = dimensions.size() > 1;
-  // Panels in the order of their first run, lines (strategies) likewise, so that a strategy
+  // Panels in the order of their first run, lines (variants) likewise, so that a variant
   // keeps its colour in every panel. Points: (x, conflict %, commits/s).
   using Points = std::vector<std::tuple<std::int64_t, double, double>>;
   std::vector<std::int64_t> panels;
@@ -204,9 +200,9 @@ std::string write_plot(const std::string& file, const std::vector<SweepParameter
     const auto panel = static_cast<std::size_t>(
         std::find(panels.begin(), panels.end(), panel_value) - panels.begin());
     if (panel == panels.size()) panels.push_back(panel_value);
-    const auto line = static_cast<std::size_t>(
-        std::find(lines.begin(), lines.end(), to_string(r.strategy)) - lines.begin());
-    if (line == lines.size()) lines.emplace_back(to_string(r.strategy));
+    const auto line =
+        static_cast<std::size_t>(std::find(lines.begin(), lines.end(), r.label()) - lines.begin());
+    if (line == lines.size()) lines.push_back(r.label());
     const auto x = r.setting(x_param);
     data[{panel, line}].emplace_back(x, 100 * r.conflict_rate(), r.commits_per_s());
     min_x = std::min(min_x, x);

@@ -33,7 +33,8 @@ using Rounds = std::vector<std::vector<RunResult>>;
 /// medians. Prints nothing when raw was not run.
 void print_ratios(std::FILE* out, const Rounds& rounds);
 
-/// Prints the table of all runs.
+/// Prints the table of all runs under a header naming the backend, its synchronous level
+/// (SQLite) and the skew; each run is named by its label (RunResult::label).
 void print_table(std::FILE* out, const std::vector<RunResult>& runs);
 
 /// Writes the runs that ran (skipped ones are left out) as a JSON array. Returns an error
@@ -42,7 +43,7 @@ void print_table(std::FILE* out, const std::vector<RunResult>& runs);
 /// Writes a header line and one CSV row per run that ran.
 [[nodiscard]] std::string write_csv(const std::string& file, const std::vector<RunResult>& runs);
 /// Draws commits/s (log scale) and, below, the conflict rate against the first of
-/// `dimensions` (see dimensions() in config.hpp), one line per strategy and one panel per
+/// `dimensions` (see dimensions() in config.hpp), one line per variant and one panel per
 /// value of the second dimension, if any, by running gnuplot on a generated script.
 [[nodiscard]] std::string write_plot(const std::string& file,
                                      const std::vector<SweepParameter>& dimensions,

@@ -229,8 +229,9 @@ std::string self_path(const char* argv0) {
 
 /// Starts config.processes copies of this program as workers on `keys` and adds up what
 /// they report. Returns false with `error` set when a child cannot run.
-bool run_processes(const Config& config, Strategy strategy, const std::vector<std::int64_t>& keys,
-                   const char* self, Progress& progress, RunResult& out, std::string& error) {
+bool run_processes(const Config& config, const Variant& variant,
+                   const std::vector<std::int64_t>& keys, const char* self, Progress& progress,
+                   RunResult& out, std::string& error) {
   std::string key_list;
   for (auto k : keys) key_list += (key_list.empty() ? "" : ",") + std::to_string(k);
   struct Child {
@@ -258,7 +259,7 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
                                   "--backend",
                                   config.backend,
                                   "--strategy",
-                                  std::string(to_string(strategy)),
+                                  std::string(to_string(variant.strategy)),
                                   "--records",
                                   std::to_string(config.records),
                                   "--workers",
@@ -273,6 +274,9 @@ bool run_processes(const Config& config, Strategy strategy, const std::vector<st
                                   fmt::format("{}", config.warmup_s),
                                   "--child-keys",
                                   key_list};
+    if (variant.group_commit) {
+      args.insert(args.end(), {"--group-commit", *variant.group_commit ? "on" : "off"});
+    }
     if (config.ops) {
       const std::int64_t share =
           *config.ops / config.processes + (p < *config.ops % config.processes ? 1 : 0);
@@ -383,11 +387,13 @@ void Progress::finish() {
 
 namespace {
 
-/// A result for `strategy` with the settings of `config` and no counts yet.
-RunResult new_result(const Config& config, Strategy strategy) {
+/// A result for `variant` with the settings of `config` and no counts yet.
+RunResult new_result(const Config& config, const Variant& variant) {
   RunResult out;
   out.backend = config.backend;
-  out.strategy = strategy;
+  if (config.backend_kind == BackendKind::sqlite) out.synchronous = config.sqlite_synchronous;
+  out.strategy = variant.strategy;
+  out.group_commit = commits_in_groups(config, variant);
   out.records = config.records;
   out.workers = config.workers;
   out.processes = config.processes;
@@ -403,12 +409,13 @@ void fail_run(RunResult& out, std::string error, int code, int& exit_code) {
   if (code == 1) ++out.errors;
 }
 
-/// Opens `out.strategy`'s target: null when the strategy is skipped on this backend (`out`
-/// says why) or the backend cannot be opened (exit code 2).
-std::unique_ptr<Target> open_for_run(const Config& config, RunResult& out, int& exit_code) {
+/// Opens `variant`'s target: null when the strategy is skipped on this backend (`out` says
+/// why) or the backend cannot be opened (exit code 2).
+std::unique_ptr<Target> open_for_run(const Config& config, const Variant& variant, RunResult& out,
+                                     int& exit_code) {
   std::string error;
   bool skipped = false;
-  auto target = open_target(config, out.strategy, error, skipped);
+  auto target = open_target(config, variant, error, skipped);
   if (!target) {
     if (skipped) {
       out.skipped = true;
@@ -447,10 +454,10 @@ void finish_run(const Config& config, Target& target, const std::vector<std::int
 
 }  // namespace
 
-RunResult run_once(const Config& config, Strategy strategy, Progress& progress, int& exit_code,
+RunResult run_once(const Config& config, const Variant& variant, Progress& progress, int& exit_code,
                    const char* self) {
-  RunResult out = new_result(config, strategy);
-  auto target = open_for_run(config, out, exit_code);
+  RunResult out = new_result(config, variant);
+  auto target = open_for_run(config, variant, out, exit_code);
   if (!target) return out;
   std::string error;
   if (!target->reset(error)) {
@@ -463,7 +470,7 @@ RunResult run_once(const Config& config, Strategy strategy, Progress& progress, 
     return out;
   }
   const bool ran = config.processes > 1
-                       ? run_processes(config, strategy, keys, self, progress, out, error)
+                       ? run_processes(config, variant, keys, self, progress, out, error)
                        : run_threads(config, *target, keys, 0x5eed, &progress, out, error);
   if (!ran) {
     fail_run(out, error, 1, exit_code);
@@ -473,10 +480,9 @@ RunResult run_once(const Config& config, Strategy strategy, Progress& progress, 
   return out;
 }
 
-std::vector<RunResult> run_interleaved(const Config& config,
-                                       const std::vector<Strategy>& strategies, Progress& progress,
-                                       int& exit_code) {
-  // A lane: one strategy's target, counters and workers.
+std::vector<RunResult> run_interleaved(const Config& config, const std::vector<Variant>& variants,
+                                       Progress& progress, int& exit_code) {
+  // A lane: one variant's target, counters and workers.
   struct Lane {
     std::unique_ptr<Target> target;
     std::vector<std::int64_t> keys;
@@ -485,13 +491,13 @@ std::vector<RunResult> run_interleaved(const Config& config,
     std::atomic<int> in_flight{0};  ///< workers inside an operation
     std::atomic<bool> failed{false};
   };
-  const std::size_t n = strategies.size();
+  const std::size_t n = variants.size();
   std::vector<RunResult> results;
   std::vector<Lane> lanes(n);
   std::vector<std::size_t> active;  // the lanes not skipped
   for (std::size_t s = 0; s < n; ++s) {
-    results.push_back(new_result(config, strategies[s]));
-    lanes[s].target = open_for_run(config, results[s], exit_code);
+    results.push_back(new_result(config, variants[s]));
+    lanes[s].target = open_for_run(config, variants[s], results[s], exit_code);
     if (exit_code != 0) return results;
     if (lanes[s].target) active.push_back(s);
   }
@@ -619,7 +625,7 @@ int run_child(const Config& config) {
   RunResult out;
   std::string error;
   bool skipped = false;
-  auto target = open_target(config, config.strategies.front(), error, skipped);
+  auto target = open_target(config, variants(config).front(), error, skipped);
   if (!target) {
     std::cerr << "optimist-bench: error: " << error << '\n';
     return 2;

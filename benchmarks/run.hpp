@@ -25,7 +25,9 @@ namespace bench {
 /// - any other error stops the worker and fails the run (`errors`).
 struct RunResult {
   std::string backend;
+  std::string synchronous;  ///< SQLite: the PRAGMA synchronous level; empty elsewhere
   Strategy strategy = Strategy::optimistic;
+  bool group_commit = false;  ///< the store was asked to commit in groups (commits_in_groups)
   std::int64_t records = 0;
   int workers = 0;
   int processes = 1;
@@ -53,6 +55,8 @@ struct RunResult {
   [[nodiscard]] double commits_per_s() const {
     return elapsed_s > 0 ? static_cast<double>(commits) / elapsed_s : 0;
   }
+  /// The run's name in reports: its strategy, with "+group" when it commits in groups.
+  [[nodiscard]] std::string label() const { return bench::label(strategy, group_commit); }
   /// The run's value of the parameter `p`.
   [[nodiscard]] std::int64_t setting(SweepParameter p) const {
     switch (p) {
@@ -84,19 +88,18 @@ class Progress {
   double started_;
 };
 
-/// Runs `strategy` with the settings of `config` (records, workers, ... already set for this
+/// Runs `variant` with the settings of `config` (records, workers, ... already set for this
 /// run of a sweep). `exit_code` becomes 2 when the backend cannot be opened.
-RunResult run_once(const Config& config, Strategy strategy, Progress& progress, int& exit_code,
+RunResult run_once(const Config& config, const Variant& variant, Progress& progress, int& exit_code,
                    const char* self);
 
-/// Runs every strategy of `strategies` with the settings of `config` in one process, taking
-/// turns of config.interleave_ms (see Config::interleave_ms): every strategy first warms up
-/// for a turn of config.warmup_s, then the strategies take measured turns in cycles, every
+/// Runs every variant of `variants` with the settings of `config` in one process, taking
+/// turns of config.interleave_ms (see Config::interleave_ms): every variant first warms up
+/// for a turn of config.warmup_s, then the variants take measured turns in cycles, every
 /// other cycle in reverse order, until each has had config.duration_s. Returns one result per
-/// strategy, in order; `exit_code` becomes 2 when the backend cannot be opened.
-std::vector<RunResult> run_interleaved(const Config& config,
-                                       const std::vector<Strategy>& strategies, Progress& progress,
-                                       int& exit_code);
+/// variant, in order; `exit_code` becomes 2 when the backend cannot be opened.
+std::vector<RunResult> run_interleaved(const Config& config, const std::vector<Variant>& variants,
+                                       Progress& progress, int& exit_code);
 
 /// The body of a --child process: runs its workers on the given keys and prints one JSON
 /// line on stdout. Returns the process exit code.

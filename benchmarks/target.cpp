@@ -231,8 +231,9 @@ class OptimistTarget final : public Target {
 
 }  // namespace
 
-std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std::string& error,
-                                    bool& skipped) {
+std::unique_ptr<Target> open_target(const Config& config, const Variant& variant,
+                                    std::string& error, bool& skipped) {
+  const Strategy strategy = variant.strategy;
   skipped = false;
   if (strategy == Strategy::raw) {
     if (config.backend_kind == BackendKind::memory) {
@@ -253,6 +254,7 @@ std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std
   // connection per worker, as raw has a session per worker (a `pool` in the URL wins).
   optimist::Options options;
   options.pool_size = static_cast<std::size_t>(config.workers);
+  options.group_commit = variant.group_commit;
   auto store = optimist::open(config.backend, options);
   if (!store) {
     error = fmt::format("cannot open {}: {}", config.backend, store.error().message());

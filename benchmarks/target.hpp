@@ -69,11 +69,12 @@ class Target {
                                const std::vector<CounterState>& states, std::string& error) = 0;
 };
 
-/// Opens the target of `strategy` on the configured backend. Null with `error` set (one
-/// line, for stderr) when the backend cannot be opened or the strategy does not apply;
-/// `skipped` is set in the latter case (e.g. raw on memory:).
-std::unique_ptr<Target> open_target(const Config& config, Strategy strategy, std::string& error,
-                                    bool& skipped);
+/// Opens the target of `variant` on the configured backend (optimist's strategies with the
+/// variant's group commit). Null with `error` set (one line, for stderr) when the backend
+/// cannot be opened or the strategy does not apply; `skipped` is set in the latter case
+/// (e.g. raw on memory:).
+std::unique_ptr<Target> open_target(const Config& config, const Variant& variant,
+                                    std::string& error, bool& skipped);
 
 /// The hand-written SOCI baseline (raw_soci.cpp). Null with `error` set on failure.
 std::unique_ptr<Target> open_raw_target(const Config& config, std::string& error);

@@ -29,23 +29,11 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-const std::vector<std::string> keys{"backend",
-                                    "strategy",
-                                    "records",
-                                    "workers",
-                                    "processes",
-                                    "skew",
-                                    "think_us",
-                                    "attempts",
-                                    "commits",
-                                    "conflicts",
-                                    "gave_up",
-                                    "conflict_rate",
-                                    "commits_per_s",
-                                    "p50_us",
-                                    "p99_us",
-                                    "lost_updates",
-                                    "predicted_conflict_rate"};
+const std::vector<std::string> keys{
+    "backend",       "synchronous", "strategy",  "group_commit", "variant",
+    "records",       "workers",     "processes", "skew",         "think_us",
+    "attempts",      "commits",     "conflicts", "gave_up",      "conflict_rate",
+    "commits_per_s", "p50_us",      "p99_us",    "lost_updates", "predicted_conflict_rate"};
 
 struct Ran {
   int exit_code = -1;
@@ -137,6 +125,17 @@ INSTANTIATE_TEST_SUITE_P(
         std::vector<std::string>{"--interleave", "0"},
         std::vector<std::string>{"--interleave", "100", "--ops", "10"},
         std::vector<std::string>{"--interleave", "100", "--processes", "2"},
+        std::vector<std::string>{"--sync", "extra"},
+        std::vector<std::string>{"--backend", "memory:", "--sync", "full"},
+        std::vector<std::string>{"--backend", "postgresql://127.0.0.1/x", "--sync", "full"},
+        std::vector<std::string>{"--backend", "sqlite:/tmp/b.db?synchronous=normal", "--sync",
+                                 "full"},
+        std::vector<std::string>{"--group-commit", "maybe"},
+        std::vector<std::string>{"--backend", "memory:", "--group-commit", "on"},
+        std::vector<std::string>{"--backend", "sqlite::memory:", "--group-commit", "on,off"},
+        std::vector<std::string>{"--backend", "postgresql://127.0.0.1/x", "--group-commit", "on"},
+        std::vector<std::string>{"--backend", "sqlite:/tmp/b.db?group_commit=off", "--group-commit",
+                                 "on"},
         std::vector<std::string>{"--sweep", "records=1,2", "--sweep", "records=3"},
         std::vector<std::string>{"--sweep", "records=1", "--sweep", "workers=2", "--sweep",
                                  "think-us=0"},
@@ -180,6 +179,9 @@ TEST_F(BenchCli, JsonAndCsvHaveExactlyTheDocumentedKeys) {
     EXPECT_TRUE(record["predicted_conflict_rate"].is_number());
   }
   EXPECT_EQ(records[0]["strategy"], "optimistic");
+  EXPECT_EQ(records[0]["variant"], "optimistic");
+  EXPECT_EQ(records[0]["group_commit"], false);
+  EXPECT_TRUE(records[0]["synchronous"].is_null());  // not SQLite
   EXPECT_EQ(records[0]["records"], 1);
   EXPECT_EQ(records[7]["strategy"], "atomic");
   EXPECT_EQ(records[7]["records"], 5);
@@ -385,6 +387,64 @@ TEST_F(BenchCli, AProgressBarIsDrawnOnATerminalForRunsOverASecond) {
   EXPECT_THAT(piped.err, Not(HasSubstr("run 1/1")));
 }
 
+TEST_F(BenchCli, TheSyncLevelIsReportedInTheTableAndTheFiles) {
+  const auto json = dir / "r.json";
+  const auto csv = dir / "r.csv";
+  const Ran r = run({"--backend", "sqlite:" + (dir / "s.db").string(), "--sync", "off",
+                     "--strategy", "retry,raw", "--records", "3", "--workers", "2", "--ops", "40",
+                     "--json", json.string(), "--csv", csv.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("?synchronous=off   synchronous: OFF   skew: uniform\n"));
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 2U);
+  for (const auto& rec : records) EXPECT_EQ(rec["synchronous"], "OFF");
+  // At synchronous=off the store's default is no group commit.
+  EXPECT_EQ(records[0]["variant"], "retry");
+  std::istringstream lines(slurp(csv));
+  std::string header, row;
+  std::getline(lines, header);
+  std::getline(lines, row);
+  EXPECT_THAT(row, HasSubstr(",OFF,retry,false,retry,"));
+}
+
+TEST_F(BenchCli, GroupCommitSettingsRunAsLabelledVariantsAndRawOnce) {
+  const auto json = dir / "r.json";
+  // Interleaved, so that the variants take turns as strategies do.
+  const Ran r = run({"--backend", "sqlite:" + (dir / "g.db").string(), "--group-commit", "on,off",
+                     "--strategy", "retry,raw", "--records", "3", "--workers", "2", "--duration",
+                     "0.3", "--warmup", "0.05", "--interleave", "20", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 3U);
+  EXPECT_EQ(records[0]["variant"], "retry+group");
+  EXPECT_EQ(records[0]["strategy"], "retry");
+  EXPECT_EQ(records[0]["group_commit"], true);
+  EXPECT_EQ(records[1]["variant"], "retry");
+  EXPECT_EQ(records[1]["group_commit"], false);
+  EXPECT_EQ(records[2]["variant"], "raw");
+  for (const auto& rec : records) {
+    EXPECT_EQ(rec["lost_updates"], 0);
+    EXPECT_GT(rec["commits"].get<std::int64_t>(), 0);
+  }
+  EXPECT_THAT(r.out, ContainsRegex("\nretry\\+group +3 +2 +1 +0 "));
+  EXPECT_THAT(r.out, ContainsRegex("\nretry +3 +2 +1 +0 "));
+  EXPECT_THAT(r.out, ContainsRegex("\nretry\\+group +records=3 workers=2 procs=1 think_us=0: "));
+  EXPECT_THAT(r.out, ContainsRegex("\nretry +records=3 workers=2 procs=1 think_us=0: "));
+}
+
+TEST_F(BenchCli, WithoutGroupCommitFlagsTheStoresDefaultIsReported) {
+  const auto json = dir / "r.json";
+  const Ran r = run({"--backend", "sqlite:" + (dir / "d.db").string(), "--sync", "full",
+                     "--strategy", "pessimistic,raw", "--records", "2", "--workers", "2", "--ops",
+                     "20", "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 2U);
+  EXPECT_EQ(records[0]["variant"], "pessimistic+group");  // on at synchronous=full
+  EXPECT_EQ(records[1]["variant"], "raw");
+  EXPECT_EQ(records[1]["group_commit"], false);
+}
+
 TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
   const auto json = dir / "r.json";
   const auto svg = dir / "r.svg";
@@ -394,7 +454,7 @@ TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto records = nlohmann::json::parse(slurp(json));
   ASSERT_EQ(records.size(), 8U);
-  // The first sweep varies fastest, the strategies fastest of all.
+  // The first sweep varies fastest, the variants fastest of all.
   const std::vector<std::pair<int, int>> cells{{1, 0}, {4, 0}, {1, 50}, {4, 50}};
   for (std::size_t i = 0; i < records.size(); ++i) {
     SCOPED_TRACE(records[i].dump());
@@ -409,6 +469,51 @@ TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
   EXPECT_THAT(drawn, HasSubstr("conflict rate, think_us=50"));
   EXPECT_THAT(drawn, HasSubstr("commits/s (log scale)"));
 }
+
+// --- SQLite at full durability with group commit ----------------------------------------
+
+struct Durable {
+  std::string name;
+  int workers;
+  int processes;
+};
+
+void PrintTo(const Durable& d, std::ostream* os) {
+  *os << d.name;
+}
+
+class DurableRun : public BenchCli, public ::testing::WithParamInterface<Durable> {};
+
+TEST_P(DurableRun, LosesNoUpdateWithGroupCommitAtSynchronousFull) {
+  const auto json = dir / "r.json";
+  constexpr int ops = 400;
+  const Ran r = run(
+      {"--backend", "sqlite:" + (dir / "durable.db").string(), "--sync", "full", "--group-commit",
+       "on", "--strategy", "optimistic,retry,pessimistic,atomic,raw", "--records", "3", "--workers",
+       std::to_string(GetParam().workers), "--processes", std::to_string(GetParam().processes),
+       "--ops", std::to_string(ops), "--json", json.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto records = nlohmann::json::parse(slurp(json));
+  ASSERT_EQ(records.size(), 5U);
+  for (const auto& rec : records) {
+    SCOPED_TRACE(rec.dump());
+    EXPECT_EQ(rec["lost_updates"], 0);
+    EXPECT_EQ(rec["synchronous"], "FULL");
+    EXPECT_EQ(rec["workers"], GetParam().workers);
+    EXPECT_EQ(rec["processes"], GetParam().processes);
+    const bool raw = rec["strategy"] == "raw";
+    EXPECT_EQ(rec["group_commit"], !raw);
+    EXPECT_EQ(rec["variant"], rec["strategy"].get<std::string>() + (raw ? "" : "+group"));
+    EXPECT_EQ(rec["commits"].get<std::int64_t>() + rec["gave_up"].get<std::int64_t>(), ops);
+    EXPECT_EQ(rec["attempts"].get<std::int64_t>(),
+              rec["commits"].get<std::int64_t>() + rec["conflicts"].get<std::int64_t>());
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, DurableRun,
+                         ::testing::Values(Durable{"FourThreads", 4, 1},
+                                           Durable{"FourProcesses", 2, 4}),
+                         [](const auto& info) { return info.param.name; });
 
 // --- short runs on every backend --------------------------------------------------------
 

@@ -4,9 +4,10 @@
 // cannot commit fails every call of it and nothing of it is visible, and events come after
 // the flush.
 //
-// A group is formed without timing: a transact() call holds the writer (its work waits),
-// the calls under test start on threads of their own and queue, and the writer is let go
-// once the queue holds all of them. The debug log says how many calls each group committed.
+// A group is formed without timing: a transact() call leads a group and holds it (its work
+// waits), the calls under test start on threads of their own and queue, and the work
+// returns once the queue holds all of them: the leader takes them into its group. The debug
+// log says how many calls each group committed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
@@ -62,26 +63,27 @@ class GroupCommitTest : public ::testing::Test {
     return sql == nullptr ? nullptr : sql->group_commit();
   }
 
-  /// Runs each of `calls` on a thread of its own while a transact() call holds the writer,
-  /// and lets the writer go once all of them wait in the queue: they then form the next
-  /// group (or groups of at most group_size). Returns when every call has returned.
-  static void as_next_group(const std::shared_ptr<Store>& store,
-                            const std::vector<std::function<void()>>& calls) {
+  /// Runs each of `calls` on a thread of its own while a transact() call leads a group and
+  /// holds it; once all of them wait in the queue, the holder's work returns and they join
+  /// its group (groups of at most group_size). Returns when every call has returned, with
+  /// the holder's outcome.
+  static Result<void> in_one_group(const std::shared_ptr<Store>& store,
+                                   const std::vector<std::function<void()>>& calls) {
     optimist::sql::GroupCommit* group = group_of(store);
-    ASSERT_NE(group, nullptr);
+    if (group == nullptr) return optimist::make_error(ErrorKind::internal, "no group commit");
     std::mutex mutex;
     std::condition_variable changed;
     bool holding = false;
     bool go = false;
+    Result<void> held = optimist::ok();
     std::thread holder([&] {
-      const auto held = store->transact([&](Transaction&) -> Result<void> {
+      held = store->transact([&](Transaction&) -> Result<void> {
         std::unique_lock lock(mutex);
         holding = true;
         changed.notify_all();
         changed.wait(lock, [&] { return go; });
         return optimist::ok();
       });
-      EXPECT_THAT(held, IsOk());
     });
     {
       std::unique_lock lock(mutex);
@@ -103,6 +105,7 @@ class GroupCommitTest : public ::testing::Test {
     changed.notify_all();
     holder.join();
     for (auto& t : threads) t.join();
+    return held;
   }
 
   /// How many groups of `calls` calls committed (or failed, with `outcome`) so far.
@@ -172,17 +175,19 @@ TEST_F(GroupCommitTest, AStaleCallFailsAloneAndTheOthersCommit) {
   Result<Member> stale = optimist::make_error(ErrorKind::internal);
   Result<Member> second = stale;
   Result<Member> third = stale;
-  as_next_group(store, {
-                           [&] { stale = members.update(a, set<&Member::name>("stale")); },
-                           [&] { second = members.update(b, set<&Member::name>("B")); },
-                           [&] { third = members.update(c, set<&Member::name>("C")); },
-                       });
+  const auto grouped1 =
+      in_one_group(store, {
+                              [&] { stale = members.update(a, set<&Member::name>("stale")); },
+                              [&] { second = members.update(b, set<&Member::name>("B")); },
+                              [&] { third = members.update(c, set<&Member::name>("C")); },
+                          });
+  EXPECT_THAT(grouped1, IsOk());
 
   ASSERT_THAT(stale, HasErrorKind(ErrorKind::stale_record));
   EXPECT_EQ(stale.error().stored_version, a2.version);
   ASSERT_THAT(second, IsOk());
   ASSERT_THAT(third, IsOk());
-  EXPECT_EQ(groups_of(3), 1);
+  EXPECT_EQ(groups_of(4), 1);
   EXPECT_TRUE(same(stored(a.id), a2));
   EXPECT_TRUE(same(stored(b.id), second.value()));
   EXPECT_TRUE(same(stored(c.id), third.value()));
@@ -203,11 +208,13 @@ TEST_F(GroupCommitTest, AUnitFailingMidwayLeavesNothingOfItselfAndLosesNothingOf
   std::optional<optimist::UnitResult> failed;
   std::optional<optimist::UnitResult> created;
   Result<Member> updated = optimist::make_error(ErrorKind::internal);
-  as_next_group(store, {
-                           [&] { failed = failing.run(store); },
-                           [&] { updated = members.update(b, set<&Member::name>("B")); },
-                           [&] { created = creating.run(store); },
-                       });
+  const auto held =
+      in_one_group(store, {
+                              [&] { failed = failing.run(store); },
+                              [&] { updated = members.update(b, set<&Member::name>("B")); },
+                              [&] { created = creating.run(store); },
+                          });
+  EXPECT_THAT(held, IsOk());
 
   ASSERT_TRUE(failed && !*failed);
   EXPECT_EQ(failed->error().step, "duplicate");
@@ -220,7 +227,7 @@ TEST_F(GroupCommitTest, AUnitFailingMidwayLeavesNothingOfItselfAndLosesNothingOf
   const Member* fresh = created->value().find<Member>("new");
   ASSERT_NE(fresh, nullptr);
   EXPECT_TRUE(same(stored(fresh->id), *fresh));
-  EXPECT_EQ(groups_of(3), 1);
+  EXPECT_EQ(groups_of(4), 1);
 }
 
 TEST_F(GroupCommitTest, AGroupThatCannotCommitFailsEveryCallOfItAndNoneOfTheNext) {
@@ -234,32 +241,35 @@ TEST_F(GroupCommitTest, AGroupThatCannotCommitFailsEveryCallOfItAndNoneOfTheNext
   Result<Member> first = optimist::make_error(ErrorKind::internal);
   Result<Member> too_big = first;
   Result<Member> last = first;
-  as_next_group(store, {
-                           [&] { first = members.update(a, set<&Member::name>("A")); },
-                           [&] {
-                             too_big =
-                                 members.create(set<&Member::email>("big@example.org"),
-                                                set<&Member::name>(std::string(200'000, 'x')));
-                           },
-                           [&] { last = members.update(b, set<&Member::name>("B")); },
-                       });
+  const auto held = in_one_group(
+      store, {
+                 [&] { first = members.update(a, set<&Member::name>("A")); },
+                 [&] {
+                   too_big = members.create(set<&Member::email>("big@example.org"),
+                                            set<&Member::name>(std::string(200'000, 'x')));
+                 },
+                 [&] { last = members.update(b, set<&Member::name>("B")); },
+             });
+  EXPECT_THAT(held, HasErrorKind(ErrorKind::unavailable));
   for (const Result<Member>* r : {&first, &too_big, &last}) {
     ASSERT_THAT(*r, HasErrorKind(ErrorKind::unavailable));
     EXPECT_THAT(r->error().detail, HasSubstr("group commit failed"));
   }
-  EXPECT_EQ(groups_of(3, "unavailable"), 1);
+  EXPECT_EQ(groups_of(4, "unavailable"), 1);
   EXPECT_TRUE(same(stored(a.id), a));
   EXPECT_TRUE(same(stored(b.id), b));
 
   Result<Member> again_a = optimist::make_error(ErrorKind::internal);
   Result<Member> again_b = again_a;
-  as_next_group(store, {
-                           [&] { again_a = members.update(a, set<&Member::name>("A")); },
-                           [&] { again_b = members.update(b, set<&Member::name>("B")); },
-                       });
+  const auto held_again =
+      in_one_group(store, {
+                              [&] { again_a = members.update(a, set<&Member::name>("A")); },
+                              [&] { again_b = members.update(b, set<&Member::name>("B")); },
+                          });
+  EXPECT_THAT(held_again, IsOk());
   ASSERT_THAT(again_a, IsOk());
   ASSERT_THAT(again_b, IsOk());
-  EXPECT_EQ(groups_of(2), 1);
+  EXPECT_EQ(groups_of(3), 1);
   EXPECT_TRUE(same(stored(a.id), again_a.value()));
   EXPECT_TRUE(same(stored(b.id), again_b.value()));
 }
@@ -281,11 +291,13 @@ TEST_F(GroupCommitTest, EventsComeAfterTheFlush) {
   });
   ASSERT_TRUE(subscription);
   const auto unit = optimist::Unit{}.update("rename", b, set<&Member::name>("B"));
-  as_next_group(store, {
-                           [&] { EXPECT_THAT(members.update(a, set<&Member::name>("A")), IsOk()); },
-                           [&] { EXPECT_THAT(unit.run(store), IsOk()); },
-                       });
-  EXPECT_EQ(groups_of(2), 1);
+  const auto grouped2 = in_one_group(
+      store, {
+                 [&] { EXPECT_THAT(members.update(a, set<&Member::name>("A")), IsOk()); },
+                 [&] { EXPECT_THAT(unit.run(store), IsOk()); },
+             });
+  EXPECT_THAT(grouped2, IsOk());
+  EXPECT_EQ(groups_of(3), 1);
   EXPECT_THAT(seen, ::testing::ElementsAre("committed", "committed"));
 }
 
@@ -297,25 +309,26 @@ TEST_F(GroupCommitTest, WorkThatThrowsRollsBackItsOwnCallAndTheExceptionReachesI
 
   std::string caught;
   Result<Member> updated = optimist::make_error(ErrorKind::internal);
-  as_next_group(store, {
-                           [&] {
-                             try {
-                               (void)store->transact([&](Transaction& tx) -> Result<void> {
-                                 (void)members.in(tx).update_or_throw(a,
-                                                                      set<&Member::name>("gone"));
-                                 throw std::runtime_error("work failed");
-                               });
-                             } catch (const std::runtime_error& e) {
-                               caught = e.what();
-                             }
-                           },
-                           [&] { updated = members.update(b, set<&Member::name>("B")); },
-                       });
+  const auto held = in_one_group(
+      store, {
+                 [&] {
+                   try {
+                     (void)store->transact([&](Transaction& tx) -> Result<void> {
+                       (void)members.in(tx).update_or_throw(a, set<&Member::name>("gone"));
+                       throw std::runtime_error("work failed");
+                     });
+                   } catch (const std::runtime_error& e) {
+                     caught = e.what();
+                   }
+                 },
+                 [&] { updated = members.update(b, set<&Member::name>("B")); },
+             });
+  EXPECT_THAT(held, IsOk());
   EXPECT_EQ(caught, "work failed");
   EXPECT_TRUE(same(stored(a.id), a));
   ASSERT_THAT(updated, IsOk());
   EXPECT_TRUE(same(stored(b.id), updated.value()));
-  EXPECT_EQ(groups_of(2), 1);
+  EXPECT_EQ(groups_of(3), 1);
 }
 
 TEST_F(GroupCommitTest, GroupsHoldAtMostGroupSizeCalls) {
@@ -331,7 +344,8 @@ TEST_F(GroupCommitTest, GroupsHoldAtMostGroupSizeCalls) {
     calls.emplace_back(
         [&, i] { updated[i] = members.update(created[i], set<&Member::name>("n")); });
   }
-  as_next_group(store, calls);
+  const auto held = in_one_group(store, calls);
+  EXPECT_THAT(held, IsOk());
   for (const auto& r : updated) EXPECT_THAT(r, IsOk());
   EXPECT_EQ(groups_of(2), 2);
   EXPECT_EQ(groups_of(4), 0);

@@ -193,15 +193,20 @@ struct Options {
   /// SQLite files with group commit: the most calls one group commits together; 0: 64.
   /// URL: `group_size=N` (1 to 1024).
   std::size_t group_size = 0;
+  /// SQLite files with group commit: the longest a group waits for the writers of the group
+  /// before it to come back (README, "Group commit"); a lone writer never waits. Negative:
+  /// 100 µs. URL: `group_wait_us=N` (0 to 1000000).
+  std::chrono::microseconds group_wait{-1};
 };
 
 /// Opens the store a URL names:
 /// - `memory:` a new, empty in-memory store, private to the returned object.
 /// - `sqlite:PATH` the SQLite database file PATH (created when missing; percent-escapes
 ///   decoded), in WAL mode with synchronous=NORMAL; URL parameters `pool`, `busy_timeout`,
-///   `synchronous=off|normal|full|extra`, `group_commit=on|off` and `group_size` (see
-///   Options), and `max_pages=N` (the most pages of the page size the database may grow to;
-///   a write beyond fails as `unavailable`), e.g. `sqlite:app.db?pool=8&busy_timeout=200`.
+///   `synchronous=off|normal|full|extra`, `group_commit=on|off`, `group_size` and
+///   `group_wait_us` (see Options), and `max_pages=N` (the most pages of the page size the database
+///   may grow to; a write beyond fails as `unavailable`), e.g.
+///   `sqlite:app.db?pool=8&busy_timeout=200`.
 /// - `sqlite::memory:` a new, empty SQLite database in memory, private to the returned
 ///   store and shared by its pooled connections; it lives as long as the store. Its pool
 ///   has one connection unless `pool` says otherwise: connections to one in-memory database

@@ -171,7 +171,8 @@ class StepContext {
 /// run() first validates every write step whose input is known when the unit is built
 /// (not those built from a function of earlier results), so that an invalid unit runs no
 /// step and opens no transaction; then runs the check steps, in order, on the store (no
-/// transaction is open yet), then opens a transaction, runs every other step in order, and
+/// transaction is open yet), then runs every other step in order in one transaction
+/// (Store::transact, so that group commit can batch it with other callers' writes), and
 /// commits. A unit of check steps alone, or of none, opens no transaction. The first step
 /// that fails stops the unit: everything is rolled back and run() returns a UnitError with
 /// that step's name, its Error, and the results of the steps before it. A step built from a

@@ -47,8 +47,9 @@ bool spoils(ErrorKind kind) {
 
 }  // namespace
 
-GroupCommit::GroupCommit(SqlStore& store, Operations& ops, std::size_t max_size)
-    : store_(store), ops_(ops), max_size_(std::max<std::size_t>(max_size, 1)) {}
+GroupCommit::GroupCommit(SqlStore& store, Operations& ops, std::size_t max_size,
+                         std::chrono::microseconds wait)
+    : store_(store), ops_(ops), max_size_(std::max<std::size_t>(max_size, 1)), wait_(wait) {}
 
 Result<void> GroupCommit::statement(StatementWork work) {
   if (running_group == this) return write_inside_group();
@@ -84,65 +85,70 @@ std::size_t GroupCommit::queued() {
 void GroupCommit::submit(Call& call) {
   std::unique_lock lock(mutex_);
   queue_.push_back(&call);
+  if (leading_) arrived_.notify_one();
   while (!call.done) {
     if (leading_) {
       settled_.wait(lock);
       continue;
     }
     leading_ = true;
-    const std::size_t n = std::min(queue_.size(), max_size_);
-    std::vector<Call*> calls(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-    lock.unlock();
     running_group = this;
-    lead(calls);
+    const std::vector<Call*> calls = lead(lock);
     running_group = nullptr;
-    lock.lock();
     for (Call* c : calls) c->done = true;
+    writers_ = calls.size() + queue_.size();
     leading_ = false;
     settled_.notify_all();
   }
 }
 
-void GroupCommit::lead(std::span<Call* const> calls) {
-  if (calls.size() == 1 && calls.front()->statement != nullptr) {
+void GroupCommit::take(std::vector<Call*>& calls) {
+  const std::size_t n = std::min(queue_.size(), max_size_ - calls.size());
+  calls.insert(calls.end(), queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+std::vector<GroupCommit::Call*> GroupCommit::lead(std::unique_lock<std::mutex>& lock) {
+  const std::size_t expected = std::min(writers_, max_size_);
+  std::vector<Call*> calls;
+  take(calls);
+  lock.unlock();
+
+  if (calls.size() == 1 && expected <= 1 && calls.front()->statement != nullptr) {
     Call& alone = *calls.front();
     alone.outcome = store_.with_connection<void>([&](Connection& c) -> Result<void> {
       (void)(*alone.statement)(c);  // its outcome stays with its caller
       return ok();
     });
-    return;
+    lock.lock();
+    return calls;
   }
 
   auto leased = store_.acquire();
   if (!leased) {
     const Error failed = group_failure(leased.error());
+    lock.lock();
     for (Call* call : calls) call->outcome = failed;
-    return;
+    return calls;
   }
   Connection& c = *leased.value();
   std::optional<Error> spoiled;
   if (auto begun = ops_.control(c, Op::begin); !begun) spoiled = begun.error();
-  for (Call* call : calls) {
-    if (spoiled) break;
-    if (call->statement != nullptr) {
-      auto r = (*call->statement)(c);
-      if (!r && spoils(r.error().kind)) spoiled = r.error();
-      continue;
-    }
-    SqlTransaction& tx = *call->tx;
-    if (auto opened = tx.open_in(c); !opened) {
-      spoiled = opened.error();
+  // Runs the calls taken so far, and takes those that arrive while the writers of the last
+  // group come back (at most wait_, at most max_size_).
+  const auto deadline = std::chrono::steady_clock::now() + wait_;
+  for (std::size_t ran = 0;;) {
+    for (; ran < calls.size() && !spoiled; ++ran) run(*calls[ran], c, spoiled);
+    lock.lock();
+    if (spoiled || calls.size() == max_size_) break;
+    if (queue_.empty() && (calls.size() >= expected ||
+                           !arrived_.wait_until(lock, deadline, [&] { return !queue_.empty(); }))) {
       break;
     }
-    try {
-      call->outcome = (*call->work)(tx);
-    } catch (...) {
-      call->thrown = std::current_exception();
-    }
-    const bool keep = !call->thrown && call->outcome && !tx.aborted();
-    if (auto closed = tx.close(keep); !closed) spoiled = closed.error();
+    take(calls);
+    lock.unlock();
   }
+  lock.unlock();
 
   Result<void> committed = spoiled ? Result<void>(*spoiled) : ops_.control(c, Op::commit);
   if (!committed) {
@@ -156,6 +162,28 @@ void GroupCommit::lead(std::span<Call* const> calls) {
   store_.logger()->debug("group commit calls={} -> {}", calls.size(),
                          committed ? std::string_view("ok") : committed.error().kind.name);
   store_.release(&c);
+  lock.lock();
+  return calls;
+}
+
+void GroupCommit::run(Call& call, Connection& c, std::optional<Error>& spoiled) {
+  if (call.statement != nullptr) {
+    auto r = (*call.statement)(c);
+    if (!r && spoils(r.error().kind)) spoiled = r.error();
+    return;
+  }
+  SqlTransaction& tx = *call.tx;
+  if (auto opened = tx.open_in(c); !opened) {
+    spoiled = opened.error();
+    return;
+  }
+  try {
+    call.outcome = (*call.work)(tx);
+  } catch (...) {
+    call.thrown = std::current_exception();
+  }
+  const bool keep = !call.thrown && call.outcome && !tx.aborted();
+  if (auto closed = tx.close(keep); !closed) spoiled = closed.error();
 }
 
 }  // namespace optimist::sql

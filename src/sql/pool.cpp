@@ -39,7 +39,9 @@ SqlStore::SqlStore(std::shared_ptr<spdlog::logger> logger, std::unique_ptr<Conne
       pool_(pool),
       id_(next_store_id.fetch_add(1)),
       slots_(new Connection[pool.size]) {
-  if (pool.group_size > 0) group_ = std::make_unique<GroupCommit>(*this, ops_, pool.group_size);
+  if (pool.group_size > 0) {
+    group_ = std::make_unique<GroupCommit>(*this, ops_, pool.group_size, pool.group_wait);
+  }
 }
 
 SqlStore::~SqlStore() {

@@ -23,9 +23,10 @@ namespace optimist::sql {
 
 /// Timing and sizing of a SQL store.
 struct PoolSettings {
-  std::size_t size = 4;                  ///< connections at most
-  std::chrono::milliseconds wait{5000};  ///< longest wait for a free connection
-  std::size_t group_size = 0;            ///< 0: no group commit; else the most calls a group
+  std::size_t size = 4;                       ///< connections at most
+  std::chrono::milliseconds wait{5000};       ///< longest wait for a free connection
+  std::size_t group_size = 0;                 ///< 0: no group commit; else the most calls a group
+  std::chrono::microseconds group_wait{100};  ///< the longest a group waits for its writers
 };
 
 /// The SQL store. Thread-safe: each call leases a pooled connection for its duration; a

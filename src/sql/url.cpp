@@ -29,6 +29,7 @@ Settings settings_from(const Options& options) {
   if (options.statement_timeout.count() > 0) s.statement_timeout = options.statement_timeout;
   s.group_commit = options.group_commit;
   if (options.group_size > 0) s.group_size = options.group_size;
+  if (options.group_wait.count() >= 0) s.group_wait = options.group_wait;
   return s;
 }
 

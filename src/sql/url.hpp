@@ -30,6 +30,7 @@ struct Settings {
   std::chrono::milliseconds statement_timeout{0};
   std::optional<bool> group_commit;  ///< as given; the dialect decides what unset means
   std::size_t group_size = 64;
+  std::chrono::microseconds group_wait{100};
 };
 
 /// Settings from Options (zero or negative values keep the defaults).

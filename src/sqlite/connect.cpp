@@ -155,6 +155,11 @@ Result<Target> parse_target(std::string_view target, sql::Settings& settings) {
       max_pages = n;
       continue;
     }
+    if (p.key == "group_wait_us") {
+      OPTIMIST_TRY(n, sql::number(p, 0, 1'000'000));
+      settings.group_wait = std::chrono::microseconds(n);
+      continue;
+    }
     if (p.key == "group_size") {
       OPTIMIST_TRY(n, sql::number(p, 1, 1024));
       settings.group_size = static_cast<std::size_t>(n);
