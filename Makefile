@@ -10,11 +10,17 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-# The main job's sweep. An empty BENCH_BACKEND uses optimist-bench's default: an embedded
-# SQLite file in a fresh temporary directory.
+# The main job's sweep: every records count without and with a think time of 1 ms (the
+# second --sweep), where a pessimistic writer holds its lock while it thinks. After the
+# table optimist-bench names the fastest strategy of each cell and where retry and
+# pessimistic cross over; the plot has a panel per think time. One strategy after another,
+# not in turns (--interleave), which cost pessimistic a third of its commits/s at 1 ms think
+# time on SQLite (docs/performance.md, "Turns"). About 60 s on 2 cores.
+# An empty BENCH_BACKEND uses optimist-bench's default: an embedded SQLite file in a fresh
+# temporary directory.
 BENCH_BACKEND ?=
-BENCH_FLAGS ?= --sweep records=1,10,100,1000 --strategy optimistic,retry,pessimistic,raw \
-               --workers 4 --duration 2
+BENCH_FLAGS ?= --sweep records=1,10,100,1000 --sweep think-us=0,1000 \
+               --strategy optimistic,retry,pessimistic,raw --workers 4 --duration 1.5
 BENCH_RESULTS ?= bench-results
 
 # The sanitizer builds: -O1 as the sanitizers recommend, and line tables only (-g1), which

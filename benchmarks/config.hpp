@@ -72,8 +72,8 @@ struct Config {
   std::string sync;
   /// --group-commit, in order and without repeats; empty: the store's default.
   std::vector<bool> group_commit;
-  /// At most two: the first is the x axis of the plot, the second gives a panel per
-  /// value; runs are their cross product.
+  /// At most two: the first is the x axis of the plot and of the crossover lines, the
+  /// second gives a panel and a crossover line per value; runs are its cross product.
   std::vector<Sweep> sweeps;
   std::string json_file, csv_file, plot_file;
   int max_attempts = 10;  ///< retry and raw: attempts per operation

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config.hpp"
+#include "recommend.hpp"
 #include "report.hpp"
 #include "run.hpp"
 
@@ -151,6 +152,7 @@ int run(int argc, char** argv) {
   const auto results = median_rounds(rounds);
   print_table(stdout, results);
   print_ratios(stdout, rounds);
+  print_recommendation(stdout, recommend(dimensions(config), results));
   std::fflush(stdout);
 
   int status = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // optimist-bench as a user runs it: flags, exit codes, the JSON and CSV schemas, and short
 // runs on every backend checking the lost-update invariant and how the counts add up.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -445,7 +446,7 @@ TEST_F(BenchCli, WithoutGroupCommitFlagsTheStoresDefaultIsReported) {
   EXPECT_EQ(records[1]["group_commit"], false);
 }
 
-TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
+TEST_F(BenchCli, TwoSweepsRunEveryPairAndNameTheBestOfEachCell) {
   const auto json = dir / "r.json";
   const auto svg = dir / "r.svg";
   const Ran r = run({"--backend", "memory:", "--sweep", "records=1,4", "--sweep", "think-us=0,50",
@@ -462,6 +463,18 @@ TEST_F(BenchCli, TwoSweepsRunEveryPairWithAPanelPerValueOfTheSecond) {
     EXPECT_EQ(records[i]["think_us"], cells[i / 2].second);
     EXPECT_EQ(records[i]["strategy"], i % 2 == 0 ? "retry" : "pessimistic");
   }
+  EXPECT_THAT(r.out, HasSubstr("\nmost commits/s per cell (raw, the baseline, left out; rates "
+                               "less than 5% apart tie):\n"));
+  const std::string best = "(retry|pessimistic|tie: [a-z, 0-9]+) [0-9]+ commits/s";
+  for (const auto& [records_at, think_at] : cells) {
+    EXPECT_THAT(r.out, ContainsRegex(fmt::format("\n  records={} think_us={}: {}", records_at,
+                                                 think_at, best)));
+  }
+  EXPECT_THAT(r.out, HasSubstr("\nretry against pessimistic, commits/s by records (less than 5% "
+                               "apart: a tie):\n"));
+  const std::string verdict = "(: no crossover|: crossover between records=1 and records=4)\n";
+  EXPECT_THAT(r.out, ContainsRegex("\n  think_us=0: [^\n]*records=[^\n]*" + verdict));
+  EXPECT_THAT(r.out, ContainsRegex("\n  think_us=50: [^\n]*records=[^\n]*" + verdict));
   // A panel per think time, throughput on a log scale.
   const std::string drawn = slurp(svg);
   EXPECT_THAT(drawn, HasSubstr("throughput, think_us=0"));
