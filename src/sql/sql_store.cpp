@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The SQL store's calls outside a transaction: each leases a pooled connection (pool.cpp)
-// for its duration and runs one operation on it (operations.cpp).
+// for its duration and runs one operation on it (operations.cpp); with group commit, writes
+// and transact() join the next group instead (group_commit.cpp).
 #include "sql/sql_store.hpp"
 
 #include <fmt/format.h>
@@ -68,10 +69,6 @@ Result<void> SqlStore::do_ensure_schema(const Table& table) {
   }
   return with_connection<void>([&](Connection& c) { return ops_.ensure_schema(c, table); });
 }
-
-}  // namespace optimist::sql
-
-namespace optimist::sql {
 
 Result<void> SqlStore::do_transact(const std::function<Result<void>(Transaction&)>& work) {
   if (!group_) return Store::do_transact(work);
