@@ -24,18 +24,8 @@ using test_app::Member;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class TransactTest : public optimist::testing::MemberTest {
+class TransactTest : public optimist::testing::MemberEventsTest {
  protected:
-  void SetUp() override {
-    MemberTest::SetUp();
-    if (!store) return;
-    subscription =
-        store->events()
-            .subscribe("member.*.*",
-                       [this](const optimist::Event& e) { published.push_back(e.topic()); })
-            .value();
-  }
-
   /// Renames ada and creates bob inside `tx`.
   Result<void> two_writes(Transaction& tx) {
     OPTIMIST_TRY(renamed, members->in(tx).update(ada, set<&Member::name>("Ada L.")));
@@ -56,8 +46,6 @@ class TransactTest : public optimist::testing::MemberTest {
     EXPECT_THAT(published, IsEmpty());
   }
 
-  std::vector<std::string> published;
-  optimist::Subscription subscription;
   std::int64_t created = 0;
 };
 OPTIMIST_CONTRACT(TransactTest);

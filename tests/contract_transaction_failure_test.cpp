@@ -21,25 +21,12 @@ using test_app::Member;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class TransactionFailureTest : public optimist::testing::MemberTest {
+class TransactionFailureTest : public optimist::testing::MemberEventsTest {
  protected:
-  void SetUp() override {
-    MemberTest::SetUp();
-    if (!store) return;
-    subscription =
-        store->events()
-            .subscribe("*.*.*",
-                       [this](const optimist::Event& e) { published.push_back(e.topic()); })
-            .value();
-  }
-
   // A create that the unique email refuses: a failure in the database on every SQL store.
   optimist::Result<Member> taken(const optimist::Resource<Member>& in_tx) {
     return in_tx.create(set<&Member::email>("ada@example.org"), set<&Member::name>("Copy"));
   }
-
-  std::vector<std::string> published;
-  optimist::Subscription subscription;
 };
 OPTIMIST_CONTRACT(TransactionFailureTest);
 

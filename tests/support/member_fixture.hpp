@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The fixture of the transaction tests: a Member resource with one stored member, Ada, whose
-// email is unique (so a second create with it fails in the database on every store).
+// The fixtures of the transaction tests: a Member resource with one stored member, Ada, whose
+// email is unique (so a second create with it fails in the database on every store), and
+// the same with the events published after her create recorded.
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "support/backend.hpp"
 #include "support/tally.hpp"
@@ -22,6 +25,22 @@ class MemberTest : public BackendTest {
 
   std::optional<Resource<test_app::Member>> members;
   test_app::Member ada;
+};
+
+/// MemberTest that also records the topic of every event published after Ada's create.
+class MemberEventsTest : public MemberTest {
+ protected:
+  void SetUp() override {
+    MemberTest::SetUp();
+    if (!store) return;
+    subscription =
+        store->events()
+            .subscribe("*.*.*", [this](const Event& e) { published.push_back(e.topic()); })
+            .value();
+  }
+
+  std::vector<std::string> published;
+  Subscription subscription;
 };
 
 }  // namespace optimist::testing
