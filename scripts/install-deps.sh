@@ -9,7 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libsoci-dev libboost-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsqlite3-dev libpq-dev postgresql
+  libsqlite3-dev libpq-dev libssl-dev postgresql
   libcli11-dev nlohmann-json3-dev gnuplot-nox
 )
 if [ "${1:-}" = "--fuzz" ]; then

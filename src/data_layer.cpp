@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "optimist/store.hpp"
+#include "selection_check.hpp"
 #include "version_limit.hpp"
 
 namespace optimist {
@@ -112,6 +113,33 @@ Result<Row> DataLayer::get_for_update(const Table& table, std::string_view actio
   settle(r, table, action, key, std::nullopt);
   log_debug(*logger_, "{}.{} get_for_update key={} -> {}", table.resource, action, key,
             outcome_of(r));
+  return r;
+}
+
+Result<std::vector<Row>> DataLayer::select(const Table& table, std::string_view action,
+                                           Selection selection) {
+  auto r = [&]() -> Result<std::vector<Row>> {
+    if (aborted_by_) return aborted_error(*aborted_by_);
+    OPTIMIST_TRYV(detail::check_selection(table, selection));
+    return do_select(table, selection);
+  }();
+  settle(r, table, action, std::nullopt, std::nullopt);
+  log_debug(*logger_, "{}.{} select limit={} offset={} -> {} rows={}", table.resource, action,
+            selection.limit ? static_cast<std::int64_t>(*selection.limit) : -1, selection.offset,
+            outcome_of(r), r ? r.value().size() : 0);
+  return r;
+}
+
+Result<std::int64_t> DataLayer::count(const Table& table, std::string_view action,
+                                      const Condition& where) {
+  auto r = [&]() -> Result<std::int64_t> {
+    if (aborted_by_) return aborted_error(*aborted_by_);
+    OPTIMIST_TRYV(detail::check_condition(table, where));
+    return do_count(table, where);
+  }();
+  settle(r, table, action, std::nullopt, std::nullopt);
+  log_debug(*logger_, "{}.{} count -> {} count={}", table.resource, action, outcome_of(r),
+            r ? r.value() : 0);
   return r;
 }
 

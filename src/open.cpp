@@ -25,7 +25,9 @@ Result<std::shared_ptr<Store>> open(std::string_view url, Options options) {
   if (url.find('\0') != std::string_view::npos) return sql::malformed_url("the URL holds a NUL");
   if (const backends::Backend* backend = backends::find(url)) {
     try {
-      return backend->open(url, options, std::move(logger));
+      auto store = backend->open(url, options, std::move(logger));
+      if (store && !options.cursor_key.empty()) store.value()->cursor_key_ = options.cursor_key;
+      return store;
     } catch (const std::exception&) {
       return make_error(ErrorKind::internal, "unexpected failure while opening the store");
     }

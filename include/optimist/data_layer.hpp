@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "optimist/events.hpp"
+#include "optimist/selection.hpp"
 #include "optimist/table.hpp"
 
 namespace optimist {
@@ -49,6 +50,22 @@ class DataLayer {
   /// The pessimistic alternative to a locked update. Errors: not_found, unavailable, internal.
   [[nodiscard]] Result<Row> get_for_update(const Table& table, std::string_view action,
                                            std::int64_t key);
+
+  /// The rows `selection` selects (see Selection for the one semantics of every backend): in
+  /// its order made total by the primary key, after skipping `offset` of them, at most
+  /// `limit`. Inside a transaction it sees the transaction's own writes.
+  /// Errors: invalid (a value that does not fit its column, such as text that is not valid
+  /// UTF-8 or holds a NUL, a double that is not finite, a NULL: `fields` names the columns;
+  /// more than max_bound_values values), unavailable, internal.
+  [[nodiscard]] Result<std::vector<Row>> select(const Table& table, std::string_view action,
+                                                Selection selection);
+
+  /// How many rows `where` matches. Errors: as select().
+  [[nodiscard]] Result<std::int64_t> count(const Table& table, std::string_view action,
+                                           const Condition& where);
+
+  /// The most values one select() or count() may carry, `in` lists included.
+  static constexpr std::size_t max_bound_values = 30000;
 
   /// Stores `row` as a new record and returns its assigned primary key; the value at the
   /// primary key column is ignored. Errors: conflict, unavailable, internal.
@@ -93,6 +110,10 @@ class DataLayer {
   virtual Result<Row> do_get_for_update(const Table& table, std::int64_t key) {
     return do_get(table, key);
   }
+  /// select() and count(), with a valid selection whose order is total (it ends with the
+  /// primary key).
+  virtual Result<std::vector<Row>> do_select(const Table& table, const Selection& selection) = 0;
+  virtual Result<std::int64_t> do_count(const Table& table, const Condition& where) = 0;
   virtual Result<std::int64_t> do_insert(const Table& table, const Row& row) = 0;
   virtual Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                          std::int64_t expected_version,

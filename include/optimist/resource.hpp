@@ -14,6 +14,7 @@
 #include "optimist/definition.hpp"
 #include "optimist/detail/schema.hpp"
 #include "optimist/input.hpp"
+#include "optimist/query.hpp"
 #include "optimist/store.hpp"
 
 namespace optimist {
@@ -82,6 +83,96 @@ class Resource {
     static_assert(Action::kind == ActionKind::read, "optimist: get<> needs a Read action");
     OPTIMIST_TRY(row, data_->get_for_update(*table_, Action::name, key));
     return S::from_row(*table_, std::move(row));
+  }
+
+  /// The records `query` selects (a Query<T>, or a Where<T> filter), in its order.
+  /// Errors: invalid (a value that cannot be stored, such as text that is not valid UTF-8 or
+  /// holds a NUL, or a double that is not finite: `fields` names the attributes), unavailable,
+  /// internal.
+  template <class Action = ReadAction, class Q = Query<T>>
+  [[nodiscard]] Result<std::vector<T>> all(const Q& query = {}) const {
+    check_read<Action>();
+    OPTIMIST_TRY(rows, data_->select(*table_, Action::name, selection_of(query)));
+    return records(std::move(rows));
+  }
+
+  /// The one record `query` selects. Errors: not_found (none), invalid (more than one, or as
+  /// all()), unavailable, internal.
+  template <class Action = ReadAction, class Q>
+  [[nodiscard]] Result<T> one(const Q& query) const {
+    check_read<Action>();
+    Selection s = selection_of(query);
+    s.limit = 2;
+    OPTIMIST_TRY(rows, data_->select(*table_, Action::name, std::move(s)));
+    if (rows.size() != 1) return detail::not_one(*table_, Action::name, rows.size());
+    return S::from_row(*table_, std::move(rows.front()));
+  }
+
+  /// How many records `query`'s filter matches (its order, limit and offset aside).
+  /// Errors: as all().
+  template <class Action = ReadAction, class Q = Query<T>>
+  [[nodiscard]] Result<std::int64_t> count(const Q& query = {}) const {
+    check_read<Action>();
+    return data_->count(*table_, Action::name, selection_of(query).where);
+  }
+
+  /// Whether `query` selects any record. Errors: as all().
+  template <class Action = ReadAction, class Q = Query<T>>
+  [[nodiscard]] Result<bool> exists(const Q& query = {}) const {
+    check_read<Action>();
+    Selection s = selection_of(query);
+    s.limit = 1;
+    OPTIMIST_TRY(rows, data_->select(*table_, Action::name, std::move(s)));
+    return !rows.empty();
+  }
+
+  /// A page of `query`'s records: the first page, or the one after `cursor` (a Page::next
+  /// of the same query). A page holds the query's limit of records (100 when it sets none).
+  /// Pages stay exact while records are created and destroyed between them: no record that
+  /// exists throughout is skipped or repeated, however deep the page (each page reads only
+  /// its own records, unlike an offset).
+  /// Errors: invalid (the `cursor` field malformed: a cursor that was altered, or made for
+  /// another query or by a store with another Options::cursor_key; an offset with a cursor; a
+  /// limit of 0; or as all()), unavailable, internal.
+  template <class Action = ReadAction, class Q = Query<T>>
+  [[nodiscard]] Result<Page<T>> page(const Q& query = {}, std::string_view cursor = {}) const {
+    check_read<Action>();
+    OPTIMIST_TRY(rows, detail::page_rows(*store_, *data_, *table_, Action::name,
+                                         selection_of(query), cursor));
+    OPTIMIST_TRY(list, records(std::move(rows.rows)));
+    return Page<T>{std::move(list), std::move(rows.next)};
+  }
+
+  /// Calls `f` with each record `query` selects, in its order, reading them in keyset pages
+  /// of `batch` records: a result of any size, never more than one batch in memory. `f` takes
+  /// a `const T&` and returns void, or a Result<void> whose error stops the walk. The query's
+  /// limit, when set, caps the records visited; an offset is refused. Records created or
+  /// destroyed during the walk may or may not be visited; none that exists throughout is
+  /// missed or visited twice. Errors: f's; invalid (an offset, a batch of 0, or as all()),
+  /// unavailable, internal.
+  template <class Action = ReadAction, class Q, class F>
+  [[nodiscard]] Result<void> for_each(const Q& query, std::size_t batch, F&& f) const {
+    check_read<Action>();
+    Selection s = selection_of(query);
+    if (s.offset != 0) return detail::offset_in_walk(*table_, Action::name);
+    std::optional<std::size_t> left = s.limit;
+    std::string cursor;
+    do {
+      if (left && *left == 0) return ok();
+      s.limit = left ? std::min(*left, batch) : batch;
+      OPTIMIST_TRY(rows, detail::page_rows(*store_, *data_, *table_, Action::name, s, cursor));
+      for (Row& row : rows.rows) {
+        OPTIMIST_TRY(record, S::from_row(*table_, std::move(row)));
+        if constexpr (std::is_void_v<std::invoke_result_t<F&, const T&>>) {
+          f(std::as_const(record));
+        } else {
+          OPTIMIST_TRYV(f(std::as_const(record)));
+        }
+      }
+      if (left) *left -= rows.rows.size();
+      if (!rows.next) return ok();
+      cursor = std::move(*rows.next);
+    } while (true);
   }
 
   /// Creates a record from `changes` (each a set<&T::member>(value) the action accepts);
@@ -267,6 +358,37 @@ class Resource {
   // The validation of each write, before any I/O: the calls above run it first, and a Unit
   // runs it for every step whose input is known before its transaction opens. Defined in
   // optimist/detail/resource_writes.hpp.
+
+  // The compile-time checks of a read of many records.
+  template <class Action>
+  static constexpr void check_read() {
+    static_assert(!std::is_void_v<Action>, "optimist: the resource defines no read action");
+    static_assert(Action::kind == ActionKind::read, "optimist: a query needs a Read action");
+  }
+  // The selection of a Query<T> or a Where<T>.
+  template <class Q>
+  static Selection selection_of(const Q& query) {
+    static_assert(std::is_same_v<Q, Query<T>> || std::is_same_v<Q, Where<T>>,
+                  "optimist: the query is on another resource's attributes (or is no "
+                  "optimist::Query or Where)");
+    if constexpr (std::is_same_v<Q, Where<T>>) {
+      Selection s;
+      s.where = query.condition();
+      return s;
+    } else {
+      return query.selection();
+    }
+  }
+  // The records of rows read.
+  Result<std::vector<T>> records(std::vector<Row>&& rows) const {
+    std::vector<T> out;
+    out.reserve(rows.size());
+    for (Row& row : rows) {
+      OPTIMIST_TRY(record, S::from_row(*table_, std::move(row)));
+      out.push_back(std::move(record));
+    }
+    return out;
+  }
 
   // The compile-time checks of set<>() changes, and of an action's accept list.
   template <class Action, class... Cs>

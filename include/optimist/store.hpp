@@ -14,9 +14,12 @@
 #include <vector>
 
 #include "optimist/data_layer.hpp"
+#include "optimist/detail/pages.hpp"
 #include "optimist/events.hpp"
 
 namespace optimist {
+
+struct Options;
 
 /// A unit of all-or-nothing work on one store, from Store::begin(). Its reads see its own
 /// writes; nothing it writes is visible to others before commit(), or ever after rollback().
@@ -160,7 +163,12 @@ class Store : public DataLayer {
   void written(const Table& table, std::string_view action, EventKind kind, std::int64_t key,
                std::int64_t version) final;
 
+  friend Result<detail::PageRows> detail::page_rows(const Store&, DataLayer&, const Table&,
+                                                    std::string_view, Selection, std::string_view);
+  friend Result<std::shared_ptr<Store>> open(std::string_view url, Options options);
+
   std::shared_ptr<Events> events_ = std::make_shared<Events>(logger());
+  std::string cursor_key_ = detail::random_cursor_key();  // signs page cursors
   std::mutex ensured_mutex_;
   std::unordered_set<const Table*> ensured_;  // tables ensure_schema succeeded for
 };
@@ -197,6 +205,11 @@ struct Options {
   /// before it to come back (README, "Group commit"); a lone writer never waits. Negative:
   /// 100 µs. URL: `group_wait_us=N` (0 to 1000000).
   std::chrono::microseconds group_wait{-1};
+  /// The secret that signs page cursors (Resource<T>::page), so that a cursor cannot be
+  /// forged or altered. Give every instance of a service the same key (at least 16 bytes)
+  /// to let a cursor made by one be used with another, or after a restart. Empty: a random
+  /// key of the store's own, and its cursors work only with that store object.
+  std::string cursor_key{};
 };
 
 /// Opens the store a URL names:

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "memory/evaluate.hpp"
 #include "version_limit.hpp"
 
 namespace optimist {
@@ -49,6 +50,12 @@ class MemoryTransaction final : public Transaction {
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override {
     return store_.get_locked(table, key);
+  }
+  Result<std::vector<Row>> do_select(const Table& table, const Selection& selection) override {
+    return store_.select_locked(table, selection);
+  }
+  Result<std::int64_t> do_count(const Table& table, const Condition& where) override {
+    return store_.count_locked(table, where);
   }
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override {
     return store_.insert_locked(table, row, &undo_);
@@ -120,6 +127,23 @@ Result<Row> MemoryStore::get_locked(const Table& table, std::int64_t key) {
   auto it = data->rows.find(key);
   if (it == data->rows.end()) return make_error(ErrorKind::not_found);
   return it->second;
+}
+
+Result<std::vector<Row>> MemoryStore::select_locked(const Table& table,
+                                                    const Selection& selection) {
+  OPTIMIST_TRY(data, find(table));
+  const std::vector<const Row*> kept = memory::select(data->rows, selection);
+  std::vector<Row> rows;
+  rows.reserve(kept.size());
+  for (const Row* row : kept) rows.push_back(*row);
+  return rows;
+}
+
+Result<std::int64_t> MemoryStore::count_locked(const Table& table, const Condition& where) {
+  OPTIMIST_TRY(data, find(table));
+  std::int64_t n = 0;
+  for (const auto& [key, row] : data->rows) n += memory::matches(where, row) ? 1 : 0;
+  return n;
 }
 
 Result<void> MemoryStore::check_unique(const TableData& data, const Row& row,
@@ -262,6 +286,18 @@ Result<Row> MemoryStore::do_get(const Table& table, std::int64_t key) {
   auto guard = lock();
   if (!guard) return guard.error();
   return get_locked(table, key);
+}
+
+Result<std::vector<Row>> MemoryStore::do_select(const Table& table, const Selection& selection) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return select_locked(table, selection);
+}
+
+Result<std::int64_t> MemoryStore::do_count(const Table& table, const Condition& where) {
+  auto guard = lock();
+  if (!guard) return guard.error();
+  return count_locked(table, where);
 }
 
 Result<std::int64_t> MemoryStore::do_insert(const Table& table, const Row& row) {

@@ -26,6 +26,8 @@ class MemoryStore final : public Store {
 
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override;
+  Result<std::vector<Row>> do_select(const Table& table, const Selection& selection) override;
+  Result<std::int64_t> do_count(const Table& table, const Condition& where) override;
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override;
   Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                  std::int64_t expected_version,
@@ -58,6 +60,8 @@ class MemoryStore final : public Store {
   // Everything below requires mutex_ held.
   Result<TableData*> find(const Table& table);
   Result<Row> get_locked(const Table& table, std::int64_t key);
+  Result<std::vector<Row>> select_locked(const Table& table, const Selection& selection);
+  Result<std::int64_t> count_locked(const Table& table, const Condition& where);
   Result<std::int64_t> insert_locked(const Table& table, const Row& row, std::vector<Undo>* undo);
   Result<std::int64_t> update_locked(const Table& table, std::int64_t key, std::int64_t expected,
                                      std::span<const Assignment> changes, std::vector<Undo>* undo);

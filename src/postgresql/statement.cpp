@@ -76,6 +76,7 @@ class PgStatement final : public sql::Statement {
   PgStatement& operator=(const PgStatement&) = delete;
 
   bool execute() override {
+    rows_.reset();
     for (std::size_t i = 0; i < in_.size(); ++i) values_[i] = parameter(i);
     ResultPtr r(PQexecPrepared(conn_, name_.c_str(), static_cast<int>(in_.size()), values_.data(),
                                nullptr, nullptr, 0));
@@ -94,14 +95,27 @@ class PgStatement final : public sql::Statement {
     (void)std::from_chars(tuples, tuples + std::strlen(tuples), affected_);
     if (status != PGRES_TUPLES_OK || PQntuples(r.get()) == 0) return false;
     if (PQnfields(r.get()) != static_cast<int>(out_.size())) cannot_convert();
-    for (std::size_t i = 0; i < out_.size(); ++i) read(r.get(), static_cast<int>(i), out_[i]);
+    read_row(r.get(), 0);
+    // The whole result is on the client: next() reads the rows after the first from it.
+    rows_ = PQntuples(r.get()) > 1 ? std::move(r) : nullptr;
+    row_ = 0;
+    return true;
+  }
+
+  bool next() override {
+    if (rows_ == nullptr) return false;
+    if (++row_ >= PQntuples(rows_.get())) {
+      rows_.reset();
+      return false;
+    }
+    read_row(rows_.get(), row_);
     return true;
   }
 
   long long affected_rows() override { return affected_; }
 
   // execute() has read the whole result already.
-  void finish() override {}
+  void finish() override { rows_.reset(); }
 
  private:
   // The text of parameter `i` (null for NULL), valid until the slot or `i`'s digits change.
@@ -124,16 +138,20 @@ class PgStatement final : public sql::Statement {
     return text;
   }
 
-  // Reads column `i` of the result's first row into `s`. Numbers are read with
+  void read_row(const PGresult* r, int row) {
+    for (std::size_t i = 0; i < out_.size(); ++i) read(r, row, static_cast<int>(i), out_[i]);
+  }
+
+  // Reads column `i` of row `row` of the result into `s`. Numbers are read with
   // std::from_chars, which also reads the server's "Infinity", "-Infinity" and "NaN".
-  static void read(const PGresult* r, int i, Slot& s) {
-    if (PQgetisnull(r, 0, i) != 0) {
+  static void read(const PGresult* r, int row, int i, Slot& s) {
+    if (PQgetisnull(r, row, i) != 0) {
       s.indicator = soci::i_null;
       return;
     }
     s.indicator = soci::i_ok;
-    const char* value = PQgetvalue(r, 0, i);
-    const char* end = value + PQgetlength(r, 0, i);
+    const char* value = PQgetvalue(r, row, i);
+    const char* end = value + PQgetlength(r, row, i);
     s.visit([&](auto& v) {
       if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) {
         v.assign(value, end);
@@ -163,7 +181,9 @@ class PgStatement final : public sql::Statement {
   // Where integer and real parameters are written: 24 bytes hold the longest of either
   // ("-9223372036854775808", "-2.2250738585072014e-308") with its NUL.
   std::vector<std::array<char, 32>> digits_;
-  bool commit_;  // the statement is COMMIT
+  bool commit_;     // the statement is COMMIT
+  ResultPtr rows_;  // a result of several rows, while next() reads them
+  int row_ = 0;     // the row of rows_ read last
   long long affected_ = 0;
 };
 

@@ -104,6 +104,9 @@ class Statement {
   /// Runs the statement with the values in the `in` slots. True when it returned a row,
   /// whose values are then in the `out` slots. Throws soci::soci_error or DatabaseFailure.
   virtual bool execute() = 0;
+  /// Reads the next row of the last execution into the `out` slots; false when there is no
+  /// more (the statement is then finished). Throws soci::soci_error or DatabaseFailure.
+  virtual bool next() = 0;
   /// The rows the last execution changed.
   [[nodiscard]] virtual long long affected_rows() = 0;
   /// Reads whatever the last execution still has to give (at most one row is asked for, so
@@ -183,6 +186,9 @@ struct alignas(64) Connection {
   // alternating a read and a write (get, then update) skips the hashing.
   std::array<Recent, 2> recent{};
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
+  // The statements of reads of many rows (select, count), by their text: it depends only on
+  // the query's shape (sql/query_text.hpp).
+  std::unordered_map<std::string, std::unique_ptr<Prepared>> queries;
 
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).

@@ -25,6 +25,17 @@ struct Dialect {
   /// Appends the constraints that a non-key column `c` needs beyond NOT NULL and UNIQUE;
   /// `version` is true for the version column. Null when there are none.
   void (*column_checks)(std::string& out, const Column& c, bool version) = nullptr;
+  /// Appended to a text column where queries order or compare it (ORDER BY, <, >=), so
+  /// that text sorts by code point (PostgreSQL: ` COLLATE "C"`, where the default collation
+  /// sorts by locale); empty when the dialect compares text bytewise already. Equality needs
+  /// none: it is bytewise under every deterministic collation, and stays index-friendly.
+  std::string_view text_order;
+  /// Appended to ` ASC` and to ` DESC` when queries sort a nullable column, so that NULL
+  /// sorts first ascending and last descending (PostgreSQL sorts it the other way by
+  /// default); empty where that is the default already. Never written for a column that
+  /// cannot be NULL, whose order then matches an index on it.
+  std::string_view nulls_first;
+  std::string_view nulls_last;
   /// Appended to a select of one row to lock it until the transaction ends; empty when a
   /// transaction excludes other writers already.
   std::string_view locking_read;

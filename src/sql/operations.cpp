@@ -45,6 +45,30 @@ Result<Row> Operations::get(Connection& c, const Table& table, std::int64_t key,
   });
 }
 
+Result<std::vector<Row>> Operations::select(Connection& c, const Table& table, const Selection& s) {
+  const BoundText q = select_rows(dialect_, table, s);
+  return guarded(c, [&]() -> Result<std::vector<Row>> {
+    Prepared& p = query(c, table, q, true);
+    std::vector<Row> rows;
+    if (s.limit) rows.reserve(std::min<std::size_t>(*s.limit, 1024));
+    for (bool more = p.statement->execute(); more; more = p.statement->next()) {
+      rows.push_back(read_row(p.out));
+    }
+    return rows;
+  });
+}
+
+Result<std::int64_t> Operations::count(Connection& c, const Table& table, const Condition& where) {
+  const BoundText q = count_rows(dialect_, table, where);
+  return guarded(c, [&]() -> Result<std::int64_t> {
+    Prepared& p = query(c, table, q, false);
+    if (!p.statement->execute()) return failure(ErrorKind::internal, "the count returned no row");
+    const std::int64_t n = p.out[0].integer;
+    p.statement->finish();
+    return n;
+  });
+}
+
 Result<std::int64_t> Operations::insert(Connection& c, const Table& table, const Row& row) {
   if (row.size() != table.columns.size()) {
     return failure(ErrorKind::internal, "row size does not match the table");

@@ -11,6 +11,7 @@
 #include <span>
 
 #include "sql/connection.hpp"
+#include "sql/query_text.hpp"
 
 namespace optimist::sql {
 
@@ -31,6 +32,11 @@ class Operations {
   /// The row `key`; with `lock`, it stays locked until the transaction on `c` ends.
   /// Errors: not_found, unavailable, internal.
   Result<Row> get(Connection& c, const Table& table, std::int64_t key, bool lock = false);
+  /// The rows `s` selects (DataLayer::select; its order is total). Errors: unavailable,
+  /// internal.
+  Result<std::vector<Row>> select(Connection& c, const Table& table, const Selection& s);
+  /// How many rows `where` matches (DataLayer::count). Errors: unavailable, internal.
+  Result<std::int64_t> count(Connection& c, const Table& table, const Condition& where);
   /// Inserts `row` (its key ignored) and returns the assigned key.
   /// Errors: conflict, invalid, unavailable, internal.
   Result<std::int64_t> insert(Connection& c, const Table& table, const Row& row);
@@ -90,6 +96,9 @@ class Operations {
     return *recent[0].statement;
   }
   Prepared& lookup_or_prepare(Connection& c, const Connection::Key& key);
+  /// The cached statement of a read of many rows with text `q.text`, its values bound;
+  /// prepared on first use to return every column of `table` (`all_columns`) or one integer.
+  Prepared& query(Connection& c, const Table& table, const BoundText& q, bool all_columns);
 
   const Connector& connector_;
   const Dialect& dialect_;

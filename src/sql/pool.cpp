@@ -12,6 +12,7 @@ namespace optimist::sql {
 void Connection::clear_statements() noexcept {
   recent = {};
   cache.clear();
+  queries.clear();
 }
 
 void Connection::reset() noexcept {

@@ -32,6 +32,15 @@ Result<T> SqlStore::write(F&& f) {
   return std::move(*out);
 }
 
+Result<std::vector<Row>> SqlStore::do_select(const Table& table, const Selection& selection) {
+  return with_connection<std::vector<Row>>(
+      [&](Connection& c) { return ops_.select(c, table, selection); });
+}
+
+Result<std::int64_t> SqlStore::do_count(const Table& table, const Condition& where) {
+  return with_connection<std::int64_t>([&](Connection& c) { return ops_.count(c, table, where); });
+}
+
 Result<Row> SqlStore::do_get(const Table& table, std::int64_t key) {
   return with_connection<Row>([&](Connection& c) { return ops_.get(c, table, key); });
 }

@@ -63,6 +63,8 @@ class SqlStore final : public Store {
 
  protected:
   Result<Row> do_get(const Table& table, std::int64_t key) override;
+  Result<std::vector<Row>> do_select(const Table& table, const Selection& selection) override;
+  Result<std::int64_t> do_count(const Table& table, const Condition& where) override;
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override;
   Result<std::int64_t> do_update(const Table& table, std::int64_t key,
                                  std::int64_t expected_version,

@@ -28,6 +28,7 @@ class SociStatement final : public Statement {
   }
 
   bool execute() override { return statement_.execute(true); }
+  bool next() override { return statement_.fetch(); }
   long long affected_rows() override { return statement_.get_affected_rows(); }
   // Finishing the statement makes SQLite let go of its snapshot (and, for UPDATE ...
   // RETURNING, of its write transaction) before the connection's next write.
@@ -150,6 +151,34 @@ Prepared& Operations::lookup_or_prepare(Connection& c, const Connection::Key& ke
   }
   p->statement = connector_.prepare(*c.session, text, p->in, p->out);
   return use(c.cache.emplace(key, std::move(p)).first->second.get());
+}
+
+Prepared& Operations::query(Connection& c, const Table& table, const BoundText& q,
+                            bool all_columns) {
+  auto it = c.queries.find(q.text);
+  if (it == c.queries.end()) {
+    auto p = std::make_unique<Prepared>();
+    p->in.resize(q.values.size());
+    for (std::size_t i = 0; i < q.values.size(); ++i) {
+      // The value's own type: a column's, or an integer for LIMIT and OFFSET.
+      static constexpr ColumnType by_index[] = {ColumnType::text, ColumnType::integer,
+                                                ColumnType::real, ColumnType::boolean,
+                                                ColumnType::text};
+      p->in[i].type = by_index[q.values[i].index()];
+    }
+    if (all_columns) {
+      p->out.resize(table.columns.size());
+      for (std::size_t i = 0; i < table.columns.size(); ++i) p->out[i].type = table.columns[i].type;
+    } else {
+      p->out.resize(1);
+      p->out[0].type = ColumnType::integer;
+    }
+    p->statement = connector_.prepare(*c.session, q.text, p->in, p->out);
+    it = c.queries.emplace(q.text, std::move(p)).first;
+  }
+  Prepared& p = *it->second;
+  for (std::size_t i = 0; i < q.values.size(); ++i) (void)set_slot(p.in[i], q.values[i]);
+  return p;
 }
 
 Result<void> Operations::control(Connection& c, Op op, std::size_t depth) {

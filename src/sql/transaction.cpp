@@ -40,6 +40,14 @@ Result<void> SqlTransaction::close(bool keep) {
   return r;
 }
 
+Result<std::vector<Row>> SqlTransaction::do_select(const Table& table, const Selection& selection) {
+  return ops_.select(*c_, table, selection);
+}
+
+Result<std::int64_t> SqlTransaction::do_count(const Table& table, const Condition& where) {
+  return ops_.count(*c_, table, where);
+}
+
 Result<Row> SqlTransaction::do_get(const Table& table, std::int64_t key) {
   return ops_.get(*c_, table, key);
 }

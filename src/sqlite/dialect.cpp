@@ -49,6 +49,9 @@ const sql::Dialect sqlite_dialect{
     .key_column = "INTEGER PRIMARY KEY AUTOINCREMENT",
     .column_checks = &range_checks,
     // BEGIN IMMEDIATE holds the write lock already.
+    .text_order = "",
+    .nulls_first = "",
+    .nulls_last = "",
     .locking_read = "",
     // Take the write lock now, so that a transaction never fails half-way for a lock it
     // could not upgrade.

@@ -43,17 +43,10 @@ class SqliteStatement final : public sql::Statement {
 
   bool execute() override {
     for (std::size_t i = 0; i < in_.size(); ++i) bind(static_cast<int>(i) + 1, in_[i]);
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_DONE) {
-      affected_ = sqlite3_changes64(db_);
-      sqlite3_reset(stmt_);
-      return false;
-    }
-    if (rc != SQLITE_ROW) fail(rc);
-    if (sqlite3_column_count(stmt_) != static_cast<int>(out_.size())) cannot_convert();
-    for (std::size_t i = 0; i < out_.size(); ++i) read(static_cast<int>(i), out_[i]);
-    return true;
+    return step();
   }
+
+  bool next() override { return step(); }
 
   // The changed rows are counted when the statement ran to its end: for UPDATE ... RETURNING,
   // after finish().
@@ -89,6 +82,21 @@ class SqliteStatement final : public sql::Statement {
       });
     }
     if (rc != SQLITE_OK) fail(rc);
+  }
+
+  // Steps to the next row and reads it into the out slots; at the end, resets the statement,
+  // letting go of its snapshot.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_DONE) {
+      affected_ = sqlite3_changes64(db_);
+      sqlite3_reset(stmt_);
+      return false;
+    }
+    if (rc != SQLITE_ROW) fail(rc);
+    if (sqlite3_column_count(stmt_) != static_cast<int>(out_.size())) cannot_convert();
+    for (std::size_t i = 0; i < out_.size(); ++i) read(static_cast<int>(i), out_[i]);
+    return true;
   }
 
   // Reads column `i` of the current row into `s`.

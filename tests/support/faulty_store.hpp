@@ -16,7 +16,8 @@ namespace optimist::testing {
 
 /// A Store that forwards every call to a real store (`inner`) and makes chosen calls fail.
 ///
-/// Counted calls: the data calls get, get_for_update, insert, update, increment and destroy,
+/// Counted calls: the data calls get, get_for_update, select, count, insert, update,
+/// increment and destroy,
 /// on the wrapper itself or on a transaction it began, and the transaction boundaries begin,
 /// commit and rollback. Each takes the next number (1, 2, ...) of one counter shared by the
 /// wrapper and its transactions, in the order the calls start. ensure_schema and backend()
@@ -88,6 +89,14 @@ class Forwarding : public Base {
     if (auto e = faults_->next()) return *std::move(e);
     return target().get_for_update(table, {}, key);
   }
+  Result<std::vector<Row>> do_select(const Table& table, const Selection& selection) override {
+    if (auto e = faults_->next()) return *std::move(e);
+    return target().select(table, {}, selection);
+  }
+  Result<std::int64_t> do_count(const Table& table, const Condition& where) override {
+    if (auto e = faults_->next()) return *std::move(e);
+    return target().count(table, {}, where);
+  }
   Result<std::int64_t> do_insert(const Table& table, const Row& row) override {
     if (auto e = faults_->next()) return *std::move(e);
     return target().insert(table, {}, row);
@@ -114,7 +123,8 @@ class Forwarding : public Base {
 
 /// A Store that forwards every call to a real store (`inner`) and makes chosen calls fail.
 ///
-/// Counted calls: the data calls get, get_for_update, insert, update, increment and destroy,
+/// Counted calls: the data calls get, get_for_update, select, count, insert, update,
+/// increment and destroy,
 /// on the wrapper itself or on a transaction it began, and the transaction boundaries begin,
 /// commit and rollback. Each takes the next number (1, 2, ...) of one counter shared by the
 /// wrapper and its transactions, in the order the calls start. ensure_schema and backend()
