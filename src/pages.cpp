@@ -222,22 +222,22 @@ Condition after(const std::vector<SortKey>& order, const Row& values) {
     Condition step = Condition::joined(Condition::Kind::all_of);
     for (std::size_t j = 0; j < i; ++j) {
       step.operands.push_back(values[j].index() == 0
-                                  ? Condition::of(Test::is_null, order[j].column)
-                                  : Condition::of(Test::eq, order[j].column, {values[j]}));
+                                  ? Condition::of(Compare::is_null, order[j].column)
+                                  : Condition::of(Compare::eq, order[j].column, {values[j]}));
     }
     const std::size_t c = order[i].column;
     const bool null = values[i].index() == 0;
     if (!order[i].descending) {
       // Above a value; above NULL, which is below every value: any value.
       step.operands.push_back(
-          null ? Condition::joined(Condition::Kind::none_of, {Condition::of(Test::is_null, c)})
-               : Condition::of(Test::gt, c, {values[i]}));
+          null ? Condition::joined(Condition::Kind::none_of, {Condition::of(Compare::is_null, c)})
+               : Condition::of(Compare::gt, c, {values[i]}));
     } else if (null) {
       continue;  // nothing is below NULL
     } else {
       step.operands.push_back(Condition::joined(
           Condition::Kind::any_of,
-          {Condition::of(Test::lt, c, {values[i]}), Condition::of(Test::is_null, c)}));
+          {Condition::of(Compare::lt, c, {values[i]}), Condition::of(Compare::is_null, c)}));
     }
     any.operands.push_back(step.operands.size() == 1 ? std::move(step.operands.front())
                                                      : std::move(step));

@@ -69,17 +69,17 @@ struct Checker {
       return;
     }
     const Column& col = table.columns[c.column];
-    const std::size_t wanted = c.test == Test::is_null ? 0 : 1;
-    if (c.test != Test::in && c.values.size() != wanted) {
+    const std::size_t wanted = c.test == Compare::is_null ? 0 : 1;
+    if (c.test != Compare::in && c.values.size() != wanted) {
       errors.push_back({col.name, FieldReason::malformed});
       return;
     }
-    if (c.test == Test::starts_with && col.type != ColumnType::text) {
+    if (c.test == Compare::starts_with && col.type != ColumnType::text) {
       errors.push_back({col.name, FieldReason::wrong_type});
       return;
     }
     for (const Value& v : c.values) value(col, v);
-    bound += c.test == Test::starts_with ? 2 : c.values.size();
+    bound += c.test == Compare::starts_with ? 2 : c.values.size();
   }
 };
 

@@ -149,11 +149,85 @@ enum class ActionKind { read, create, update, destroy };
 /// The kind's name, e.g. `update`.
 std::ostream& operator<<(std::ostream& os, ActionKind kind);
 
-/// Reads a record by primary key.
-template <detail::FixedString Name>
+/// A read action's option: the attributes that dynamic queries through it may filter on
+/// (Resource<T>::page_from). Typed queries may filter on any attribute.
+template <auto... Members>
+struct Filterable {};
+/// A read action's option: the attributes that dynamic queries through it may sort on.
+template <auto... Members>
+struct Sortable {};
+/// A read action's option: the order of its queries that give none, as sort keys
+/// (DefaultOrder<optimist::desc<&Tag::weight>>); the primary key always ends it.
+template <auto... Keys>
+struct DefaultOrder {};
+/// A read action's option: the most records one page of a dynamic query may ask for
+/// (without it, 1000).
+template <std::size_t N>
+struct MaxLimit {};
+
+namespace detail {
+template <class Option>
+struct ReadOption {
+  static constexpr bool valid = false;
+};
+template <auto... Ms>
+struct ReadOption<Filterable<Ms...>> {
+  static constexpr bool valid = true;
+  template <auto M>
+  static constexpr bool filters = (same_member<M, Ms>() || ...);
+};
+template <auto... Ms>
+struct ReadOption<Sortable<Ms...>> {
+  static constexpr bool valid = true;
+  template <auto M>
+  static constexpr bool sorts = (same_member<M, Ms>() || ...);
+};
+template <auto... Keys>
+struct ReadOption<DefaultOrder<Keys...>> {
+  static constexpr bool valid = true;
+};
+template <std::size_t N>
+struct ReadOption<MaxLimit<N>> {
+  static constexpr bool valid = true;
+  static constexpr std::size_t max_limit = N;
+};
+template <class Option, auto M>
+constexpr bool filters_option() {
+  if constexpr (requires { ReadOption<Option>::template filters<M>; }) {
+    return ReadOption<Option>::template filters<M>;
+  } else {
+    return false;
+  }
+}
+template <class Option, auto M>
+constexpr bool sorts_option() {
+  if constexpr (requires { ReadOption<Option>::template sorts<M>; }) {
+    return ReadOption<Option>::template sorts<M>;
+  } else {
+    return false;
+  }
+}
+}  // namespace detail
+
+/// Reads records: one by primary key (Resource<T>::get), or many by a query (all, page and
+/// the others). Options (Filterable, Sortable, DefaultOrder, MaxLimit) shape its queries;
+/// a struct deriving from a Read with a `static optimist::Where<T> where()` adds that filter
+/// to every query through it (a base filter: say, the records not archived).
+template <detail::FixedString Name, class... Options>
 struct Read {
+  static_assert((detail::ReadOption<Options>::valid && ...),
+                "optimist: a Read action's options are Filterable, Sortable, DefaultOrder and "
+                "MaxLimit");
   static constexpr ActionKind kind = ActionKind::read;
   static constexpr std::string_view name = Name.view();
+  /// True when dynamic queries through the action may filter on attribute M.
+  template <auto M>
+  static constexpr bool filters = (detail::filters_option<Options, M>() || ...);
+  /// True when dynamic queries through the action may sort on attribute M.
+  template <auto M>
+  static constexpr bool sorts = (detail::sorts_option<Options, M>() || ...);
+  /// The options, as given.
+  using options = std::tuple<Options...>;
 };
 
 /// Creates a record from the accepted attributes; the others keep their defaults.

@@ -10,6 +10,7 @@
 // A filter is data (a Condition): values are always bound, never written into SQL text.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
@@ -17,6 +18,7 @@
 #include <ranges>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -97,7 +99,7 @@ Value query_value(const V& v) {
 }
 
 template <auto M, class V>
-Where<owner_t<M>> compare(Test test, const V& v) {
+Where<owner_t<M>> compare(Compare test, const V& v) {
   return WhereAccess::make<owner_t<M>>(Condition::of(test, query_column<M>(), {query_value<M>(v)}));
 }
 
@@ -146,39 +148,39 @@ class Where {
 /// no value never matches (use is_null<>).
 template <auto M, class V>
 Where<detail::owner_t<M>> eq(const V& v) {
-  return detail::compare<M>(Test::eq, v);
+  return detail::compare<M>(Compare::eq, v);
 }
 /// Records whose attribute M is not `v` (and not NULL).
 template <auto M, class V>
 Where<detail::owner_t<M>> ne(const V& v) {
-  return detail::compare<M>(Test::ne, v);
+  return detail::compare<M>(Compare::ne, v);
 }
 /// Records whose attribute M is below `v`: numbers as numbers, text by code point.
 template <auto M, class V>
 Where<detail::owner_t<M>> lt(const V& v) {
-  return detail::compare<M>(Test::lt, v);
+  return detail::compare<M>(Compare::lt, v);
 }
 /// Records whose attribute M is at most `v`.
 template <auto M, class V>
 Where<detail::owner_t<M>> le(const V& v) {
-  return detail::compare<M>(Test::le, v);
+  return detail::compare<M>(Compare::le, v);
 }
 /// Records whose attribute M is above `v`.
 template <auto M, class V>
 Where<detail::owner_t<M>> gt(const V& v) {
-  return detail::compare<M>(Test::gt, v);
+  return detail::compare<M>(Compare::gt, v);
 }
 /// Records whose attribute M is at least `v`.
 template <auto M, class V>
 Where<detail::owner_t<M>> ge(const V& v) {
-  return detail::compare<M>(Test::ge, v);
+  return detail::compare<M>(Compare::ge, v);
 }
 
 /// Records whose attribute M equals one of `values` (any range of values that fit M, as for
 /// eq<>); an empty range matches nothing.
 template <auto M, std::ranges::input_range R>
 Where<detail::owner_t<M>> in(const R& values) {
-  Condition c = Condition::of(Test::in, detail::query_column<M>());
+  Condition c = Condition::of(Compare::in, detail::query_column<M>());
   for (const auto& v : values) c.values.push_back(detail::query_value<M>(v));
   return detail::WhereAccess::make<detail::owner_t<M>>(std::move(c));
 }
@@ -194,7 +196,7 @@ Where<detail::owner_t<M>> is_null() {
   constexpr std::size_t column = detail::query_column<M>();
   static_assert(detail::IsOptional<detail::value_t<M>>::value,
                 "optimist: is_null<> needs a std::optional attribute");
-  return detail::WhereAccess::make<detail::owner_t<M>>(Condition::of(Test::is_null, column));
+  return detail::WhereAccess::make<detail::owner_t<M>>(Condition::of(Compare::is_null, column));
 }
 
 /// Records whose text attribute M begins with `prefix`, compared by code point. Every
@@ -203,7 +205,7 @@ template <auto M>
 Where<detail::owner_t<M>> starts_with(std::string_view prefix) {
   static_assert(std::is_same_v<detail::inner_t<M>, std::string>,
                 "optimist: starts_with<> needs a text attribute");
-  return detail::compare<M>(Test::starts_with, prefix);
+  return detail::compare<M>(Compare::starts_with, prefix);
 }
 
 /// Records that both filters match.
@@ -320,6 +322,59 @@ class Query {
  private:
   Selection selection_;
 };
+
+namespace detail {
+
+template <class Option>
+struct OrderOption {
+  static constexpr std::array<SortKey, 0> keys{};
+  template <class T>
+  static constexpr bool on = true;
+};
+template <auto... Keys>
+struct OrderOption<DefaultOrder<Keys...>> {
+  static constexpr std::array<SortKey, sizeof...(Keys)> keys{Keys.key...};
+  template <class T>
+  static constexpr bool on = (std::is_same_v<std::remove_cvref_t<decltype(Keys)>, SortBy<T>> &&
+                              ...);
+};
+template <class Option>
+struct LimitOption {
+  static constexpr std::size_t max_limit = 0;
+};
+template <std::size_t N>
+struct LimitOption<MaxLimit<N>> {
+  static_assert(N > 0, "optimist: MaxLimit<> takes a positive number of records");
+  static constexpr std::size_t max_limit = N;
+};
+
+/// The DefaultOrder of read action Action on resource T; empty without one.
+template <class T, class Action>
+std::vector<SortKey> default_order() {
+  std::vector<SortKey> out;
+  if constexpr (requires { typename Action::options; }) {
+    [&]<class... Os>(std::tuple<Os...>*) {
+      static_assert((OrderOption<Os>::template on<T> && ...),
+                    "optimist: a DefaultOrder sorts by an attribute of another resource");
+      (out.insert(out.end(), OrderOption<Os>::keys.begin(), OrderOption<Os>::keys.end()), ...);
+    }(static_cast<typename Action::options*>(nullptr));
+  }
+  return out;
+}
+
+/// The MaxLimit of read action Action; 1000 without one.
+template <class Action>
+constexpr std::size_t max_limit() {
+  std::size_t n = 0;
+  if constexpr (requires { typename Action::options; }) {
+    [&]<class... Os>(std::tuple<Os...>*) {
+      ((n = LimitOption<Os>::max_limit != 0 ? LimitOption<Os>::max_limit : n), ...);
+    }(static_cast<typename Action::options*>(nullptr));
+  }
+  return n != 0 ? n : 1000;
+}
+
+}  // namespace detail
 
 /// One page of a query's records, and where the next one starts.
 template <class T>

@@ -12,9 +12,11 @@
 #include <utility>
 
 #include "optimist/definition.hpp"
+#include "optimist/detail/query_rules.hpp"
 #include "optimist/detail/schema.hpp"
 #include "optimist/input.hpp"
 #include "optimist/query.hpp"
+#include "optimist/query_input.hpp"
 #include "optimist/store.hpp"
 
 namespace optimist {
@@ -92,7 +94,7 @@ class Resource {
   template <class Action = ReadAction, class Q = Query<T>>
   [[nodiscard]] Result<std::vector<T>> all(const Q& query = {}) const {
     check_read<Action>();
-    OPTIMIST_TRY(rows, data_->select(*table_, Action::name, selection_of(query)));
+    OPTIMIST_TRY(rows, data_->select(*table_, Action::name, selection_for<Action>(query)));
     return records(std::move(rows));
   }
 
@@ -101,7 +103,7 @@ class Resource {
   template <class Action = ReadAction, class Q>
   [[nodiscard]] Result<T> one(const Q& query) const {
     check_read<Action>();
-    Selection s = selection_of(query);
+    Selection s = selection_for<Action>(query);
     s.limit = 2;
     OPTIMIST_TRY(rows, data_->select(*table_, Action::name, std::move(s)));
     if (rows.size() != 1) return detail::not_one(*table_, Action::name, rows.size());
@@ -113,14 +115,14 @@ class Resource {
   template <class Action = ReadAction, class Q = Query<T>>
   [[nodiscard]] Result<std::int64_t> count(const Q& query = {}) const {
     check_read<Action>();
-    return data_->count(*table_, Action::name, selection_of(query).where);
+    return data_->count(*table_, Action::name, selection_for<Action>(query).where);
   }
 
   /// Whether `query` selects any record. Errors: as all().
   template <class Action = ReadAction, class Q = Query<T>>
   [[nodiscard]] Result<bool> exists(const Q& query = {}) const {
     check_read<Action>();
-    Selection s = selection_of(query);
+    Selection s = selection_for<Action>(query);
     s.limit = 1;
     OPTIMIST_TRY(rows, data_->select(*table_, Action::name, std::move(s)));
     return !rows.empty();
@@ -138,7 +140,7 @@ class Resource {
   [[nodiscard]] Result<Page<T>> page(const Q& query = {}, std::string_view cursor = {}) const {
     check_read<Action>();
     OPTIMIST_TRY(rows, detail::page_rows(*store_, *data_, *table_, Action::name,
-                                         selection_of(query), cursor));
+                                         selection_for<Action>(query), cursor));
     OPTIMIST_TRY(list, records(std::move(rows.rows)));
     return Page<T>{std::move(list), std::move(rows.next)};
   }
@@ -153,7 +155,7 @@ class Resource {
   template <class Action = ReadAction, class Q, class F>
   [[nodiscard]] Result<void> for_each(const Q& query, std::size_t batch, F&& f) const {
     check_read<Action>();
-    Selection s = selection_of(query);
+    Selection s = selection_for<Action>(query);
     if (s.offset != 0) return detail::offset_in_walk(*table_, Action::name);
     std::optional<std::size_t> left = s.limit;
     std::string cursor;
@@ -173,6 +175,28 @@ class Resource {
       if (!rows.next) return ok();
       cursor = std::move(*rows.next);
     } while (true);
+  }
+
+  /// A page of the records a dynamic query selects (see QueryInput), checked at run time
+  /// against the read action: only attributes it declares Filterable may be filtered on, only
+  /// Sortable ones sorted on, a page holds at most its MaxLimit (1000 without). The action's
+  /// base filter (where()) always applies, and its DefaultOrder when the input gives no order.
+  /// Pages and cursors are as for page().
+  /// Errors: invalid (every refused test, order key and the limit at once, see
+  /// detail::parse_query; then a malformed cursor, or as all()), unavailable, internal.
+  template <class Action = ReadAction>
+  [[nodiscard]] Result<Page<T>> page_from(const QueryInput& input) const {
+    check_read<Action>();
+    static constexpr auto filterable = S::template filterable_columns<Action>();
+    static constexpr auto sortable = S::template sortable_columns<Action>();
+    static constexpr auto checks = S::input_checks();
+    const detail::QueryRules rules{filterable, sortable, checks, detail::max_limit<Action>()};
+    OPTIMIST_TRY(selection, detail::parse_query(*table_, Action::name, rules, input));
+    through<Action>(selection);
+    OPTIMIST_TRY(rows, detail::page_rows(*store_, *data_, *table_, Action::name,
+                                         std::move(selection), input.cursor));
+    OPTIMIST_TRY(list, records(std::move(rows.rows)));
+    return Page<T>{std::move(list), std::move(rows.next)};
   }
 
   /// Creates a record from `changes` (each a set<&T::member>(value) the action accepts);
@@ -364,6 +388,27 @@ class Resource {
   static constexpr void check_read() {
     static_assert(!std::is_void_v<Action>, "optimist: the resource defines no read action");
     static_assert(Action::kind == ActionKind::read, "optimist: a query needs a Read action");
+  }
+  // The selection of a Query<T> or a Where<T> through Action: with its base filter, and its
+  // default order when the query gives none.
+  template <class Action, class Q>
+  static Selection selection_for(const Q& query) {
+    Selection s = selection_of(query);
+    through<Action>(s);
+    return s;
+  }
+  template <class Action>
+  static void through(Selection& s) {
+    if constexpr (requires { Action::where(); }) {
+      static_assert(std::is_same_v<decltype(Action::where()), Where<T>>,
+                    "optimist: a read action's where() returns an optimist::Where of its resource");
+      Query<T> q = Action::where();
+      if (s.where.kind != Condition::Kind::all) {
+        q.where(detail::WhereAccess::make<T>(std::move(s.where)));
+      }
+      s.where = q.selection().where;
+    }
+    if (s.order.empty()) s.order = detail::default_order<T, Action>();
   }
   // The selection of a Query<T> or a Where<T>.
   template <class Q>

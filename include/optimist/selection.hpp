@@ -15,7 +15,7 @@
 namespace optimist {
 
 /// How a test compares a column with its values.
-enum class Test : std::uint8_t {
+enum class Compare : std::uint8_t {
   eq,          ///< equal to the value
   ne,          ///< not equal to the value
   lt,          ///< below the value
@@ -32,7 +32,7 @@ enum class Test : std::uint8_t {
 /// The semantics, the same on every backend:
 /// - values are of their column's storage type: std::int64_t for integer columns, double
 ///   for real ones (finite), bool for booleans, valid UTF-8 text without NUL for text;
-///   never NULL (use Test::is_null);
+///   never NULL (use Compare::is_null);
 /// - text compares by Unicode code point (as bytes of UTF-8), integers and doubles as
 ///   numbers, false below true;
 /// - a test other than is_null never matches a row whose column is NULL, and `not` matches
@@ -46,13 +46,13 @@ struct Condition {
     none_of  ///< not: matches the rows that none of the operands matches
   };
   Kind kind = Kind::all;
-  Test test = Test::eq;
+  Compare test = Compare::eq;
   std::size_t column = 0;           ///< test: index into Table::columns
   std::vector<Value> values;        ///< test: one, except for in (any number) and is_null (none)
   std::vector<Condition> operands;  ///< all_of, any_of, none_of
 
   /// A test of `column`.
-  static Condition of(Test test, std::size_t column, std::vector<Value> values = {}) {
+  static Condition of(Compare test, std::size_t column, std::vector<Value> values = {}) {
     Condition c;
     c.kind = Kind::test;
     c.test = test;

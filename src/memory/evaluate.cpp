@@ -11,28 +11,28 @@ namespace {
 // NULL (std::monostate, the first alternative), so NULL sorts below every value; strings
 // compare as std::char_traits<char> does, as unsigned char: by code point for UTF-8.
 bool test(const Condition& c, const Value& v) {
-  if (c.test == Test::is_null) return std::holds_alternative<std::monostate>(v);
+  if (c.test == Compare::is_null) return std::holds_alternative<std::monostate>(v);
   if (std::holds_alternative<std::monostate>(v)) return false;
   switch (c.test) {
-    case Test::eq:
+    case Compare::eq:
       return v == c.values[0];
-    case Test::ne:
+    case Compare::ne:
       return v != c.values[0];
-    case Test::lt:
+    case Compare::lt:
       return v < c.values[0];
-    case Test::le:
+    case Compare::le:
       return v <= c.values[0];
-    case Test::gt:
+    case Compare::gt:
       return v > c.values[0];
-    case Test::ge:
+    case Compare::ge:
       return v >= c.values[0];
-    case Test::in:
+    case Compare::in:
       return std::find(c.values.begin(), c.values.end(), v) != c.values.end();
-    case Test::starts_with: {
+    case Compare::starts_with: {
       const auto* s = std::get_if<std::string>(&v);
       return s != nullptr && s->starts_with(std::get<std::string>(c.values[0]));
     }
-    case Test::is_null:
+    case Compare::is_null:
       break;
   }
   return false;

@@ -41,23 +41,23 @@ struct Writer {
   void test(const Condition& c) {
     const Value* v = c.values.empty() ? nullptr : &c.values.front();
     switch (c.test) {
-      case Test::eq:
+      case Compare::eq:
         return compare(c.column, " = ", *v, false);
-      case Test::ne:
+      case Compare::ne:
         return compare(c.column, " <> ", *v, false);
-      case Test::lt:
+      case Compare::lt:
         return compare(c.column, " < ", *v, true);
-      case Test::le:
+      case Compare::le:
         return compare(c.column, " <= ", *v, true);
-      case Test::gt:
+      case Compare::gt:
         return compare(c.column, " > ", *v, true);
-      case Test::ge:
+      case Compare::ge:
         return compare(c.column, " >= ", *v, true);
-      case Test::is_null:
+      case Compare::is_null:
         column(c.column, false);
         out.text += " IS NULL";
         return;
-      case Test::in: {
+      case Compare::in: {
         if (c.values.empty()) {
           out.text += "1 = 0";
           return;
@@ -72,7 +72,7 @@ struct Writer {
         out.text += ')';
         return;
       }
-      case Test::starts_with: {
+      case Compare::starts_with: {
         // A range, never LIKE: no character of the prefix is a wildcard, and an index on the
         // column serves it.
         const auto& prefix = std::get<std::string>(*v);

@@ -168,6 +168,33 @@ struct Schema {
     return mask;
   }
 
+  /// By column: whether read action Action lets dynamic queries filter on the attribute.
+  template <class Action>
+  static constexpr std::array<bool, size> filterable_columns() {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, size>{
+          Action::template filters<std::tuple_element_t<I, Attributes>::member>...};
+    }
+    (std::make_index_sequence<size>{});
+  }
+  /// By column: whether read action Action lets dynamic queries sort on the attribute.
+  template <class Action>
+  static constexpr std::array<bool, size> sortable_columns() {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<bool, size>{
+          Action::template sorts<std::tuple_element_t<I, Attributes>::member>...};
+    }
+    (std::make_index_sequence<size>{});
+  }
+  /// By column: input_mismatch<V> of the attribute's type.
+  static constexpr auto input_checks() {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<std::optional<FieldReason> (*)(const Value&), size>{
+          &input_mismatch<typename std::tuple_element_t<I, Attributes>::value_type>...};
+    }
+    (std::make_index_sequence<size>{});
+  }
+
   /// Resolves the names of `input` (resolve_input) and sets each field that passes them on
   /// `record` under the conversion rules of dynamic input. Appends every error: the refused
   /// names, then in input order wrong_type or out_of_range (the member left as it was) or the
