@@ -48,6 +48,8 @@ std::string_view to_string(StepKind kind) noexcept {
       return "custom";
     case StepKind::merge:
       return "merge";
+    case StepKind::query:
+      return "query";
   }
   return "custom";
 }

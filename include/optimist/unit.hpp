@@ -35,9 +35,10 @@ enum class StepKind {
   change,   ///< Resource<T>::change or change_locked (atomic, in place)
   custom,   ///< a callable run inside the transaction
   merge,    ///< a callable that returns a Unit whose steps run in its place
+  query,    ///< Resource<T>::all, one or exists, inside the transaction
 };
 
-/// "check", "create", "update", "destroy", "change", "custom" or "merge".
+/// "check", "create", "update", "destroy", "change", "custom", "merge" or "query".
 [[nodiscard]] std::string_view to_string(StepKind kind) noexcept;
 
 /// One step as Unit::steps() lists it, without running anything.
@@ -234,6 +235,28 @@ class Unit {
   template <Defined T, class Action = void, class... Ds>
   requires(detail::IsDelta<Ds>::value&&...) Unit& change_locked(std::string name, const T& record,
                                                                 const Ds&... deltas);
+
+  /// A query step inside the transaction: the records `query` selects through read action
+  /// Action (default: T's read), as Resource<T>::all, a std::vector<T>. It sees the writes of
+  /// the steps before it; later steps use its result. Errors: as Resource<T>::all.
+  template <Defined T, class Action = void>
+  Unit& all(std::string name, Query<T> query);
+  /// all() of the query `fn(results)` returns: a query built from earlier results.
+  template <Defined T, class Action = void, class F>
+  requires std::invocable<const F&, const UnitResults&> Unit& all(std::string name, F fn);
+  /// A query step: the one record `query` selects (Resource<T>::one), a T. Errors:
+  /// not_found (none), invalid (more than one), as Resource<T>::all.
+  template <Defined T, class Action = void>
+  Unit& one(std::string name, Query<T> query);
+  /// one() of the query `fn(results)` returns.
+  template <Defined T, class Action = void, class F>
+  requires std::invocable<const F&, const UnitResults&> Unit& one(std::string name, F fn);
+  /// A query step: whether `query` selects any record (Resource<T>::exists), a bool.
+  template <Defined T, class Action = void>
+  Unit& exists(std::string name, Query<T> query);
+  /// exists() of the query `fn(results)` returns.
+  template <Defined T, class Action = void, class F>
+  requires std::invocable<const F&, const UnitResults&> Unit& exists(std::string name, F fn);
 
   /// A step inside the transaction: `fn(StepContext&)` returns a Result<V>; V (or
   /// std::monostate for void) becomes the step's result. Use ctx.resource<T>() or

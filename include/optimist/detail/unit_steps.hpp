@@ -104,6 +104,28 @@ struct UnitSteps {
     return s;
   }
 
+  // A query step on resource T: `read(resource, query)` runs the query `fn(results)` returns.
+  // Its result is dropped after a rollback: it may hold rolled-back writes.
+  template <Defined T, class F, class Read>
+  static UnitStep query_step(std::string name, F fn, Read read) {
+    UnitStep s{std::move(name),
+               StepKind::query,
+               std::string(Definition<T>::resource.name),
+               {&Schema<T>::table},
+               {},
+               {},
+               {}};
+    s.reread = [](Store&, std::any&) { return false; };
+    s.run = [fn = std::move(fn), read](StepContext& ctx, std::any& out) -> Result<void> {
+      OPTIMIST_TRY(resource, ctx.resource<T>());
+      const Query<T> query = fn(ctx.results());
+      OPTIMIST_TRY(found, read(resource, query));
+      out = std::move(found);
+      return ok();
+    };
+    return s;
+  }
+
   // A check or custom step: `fn(ctx)` returns a Result whose value becomes the step's result.
   template <class... Ts, class F>
   static UnitStep callable_step(std::string name, StepKind kind, F fn) {
@@ -278,6 +300,51 @@ requires(detail::IsDelta<Ds>::value&&...) inline Unit& Unit::change_locked(std::
         OPTIMIST_TRYV(r.check_version(record, A::name));
         return r.template check_deltas<A>(record.*(detail::Schema<T>::key_member), deltas...);
       }));
+}
+
+template <Defined T, class Action>
+inline Unit& Unit::all(std::string name, Query<T> query) {
+  return all<T, Action>(std::move(name),
+                        [query = std::move(query)](const UnitResults&) { return query; });
+}
+
+template <Defined T, class Action, class F>
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::all(std::string name, F fn) {
+  using A = detail::action_or<typename Resource<T>::ReadAction, Action>;
+  return add(detail::UnitSteps::query_step<T>(
+      std::move(name), std::move(fn),
+      [](const Resource<T>& r, const Query<T>& q) { return r.template all<A>(q); }));
+}
+
+template <Defined T, class Action>
+inline Unit& Unit::one(std::string name, Query<T> query) {
+  return one<T, Action>(std::move(name),
+                        [query = std::move(query)](const UnitResults&) { return query; });
+}
+
+template <Defined T, class Action, class F>
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::one(std::string name, F fn) {
+  using A = detail::action_or<typename Resource<T>::ReadAction, Action>;
+  return add(detail::UnitSteps::query_step<T>(
+      std::move(name), std::move(fn),
+      [](const Resource<T>& r, const Query<T>& q) { return r.template one<A>(q); }));
+}
+
+template <Defined T, class Action>
+inline Unit& Unit::exists(std::string name, Query<T> query) {
+  return exists<T, Action>(std::move(name),
+                           [query = std::move(query)](const UnitResults&) { return query; });
+}
+
+template <Defined T, class Action, class F>
+requires std::invocable<const F&, const UnitResults&>
+inline Unit& Unit::exists(std::string name, F fn) {
+  using A = detail::action_or<typename Resource<T>::ReadAction, Action>;
+  return add(detail::UnitSteps::query_step<T>(
+      std::move(name), std::move(fn),
+      [](const Resource<T>& r, const Query<T>& q) { return r.template exists<A>(q); }));
 }
 
 template <Defined... Ts, class F>
