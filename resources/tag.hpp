@@ -33,6 +33,12 @@ struct optimist::Definition<app::Tag> {
       optimist::attribute<&Tag::pinned>("pinned"));
 
   using read = optimist::Read<"read">;
+  // The listing a service exposes to dynamic queries (an HTTP query string): by owner, name
+  // or color, sorted by name or weight, at most 50 a page, by name unless asked.
+  using list =
+      optimist::Read<"list", optimist::Filterable<&Tag::owner_id, &Tag::name, &Tag::color>,
+                     optimist::Sortable<&Tag::name, &Tag::weight>,
+                     optimist::DefaultOrder<optimist::asc<&Tag::name>>, optimist::MaxLimit<50>>;
   using create = optimist::Create<"create", &Tag::owner_id, &Tag::name, &Tag::color, &Tag::weight,
                                   &Tag::pinned>;
   using update = optimist::Update<"update", &Tag::name, &Tag::color, &Tag::weight, &Tag::pinned>;
