@@ -23,6 +23,11 @@ Result<std::shared_ptr<Store>> open(std::string_view url, Options options) {
   auto logger = options.logger ? options.logger : default_logger();
   // Drivers take C strings: a NUL would silently cut off the rest (say, sslmode=require).
   if (url.find('\0') != std::string_view::npos) return sql::malformed_url("the URL holds a NUL");
+  if (!options.cursor_key.empty() && options.cursor_key.size() < 16) {
+    Error e = make_error(ErrorKind::invalid, "a cursor key holds at least 16 bytes");
+    e.fields.push_back({"cursor_key", FieldReason::out_of_range});
+    return e;
+  }
   if (const backends::Backend* backend = backends::find(url)) {
     try {
       auto store = backend->open(url, options, std::move(logger));

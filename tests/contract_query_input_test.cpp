@@ -166,5 +166,30 @@ TEST_P(QueryInputTest, TestNamesRoundTrip) {
 
 OPTIMIST_CONTRACT(QueryInputTest);
 
+// A cursor is signed with the store's key: stores sharing Options::cursor_key take each
+// other's cursors (instances of one service), others refuse them.
+TEST(CursorKey, StoresWithTheSameKeyShareCursors) {
+  const Options keyed{.cursor_key = "sixteen bytes at least"};
+  auto a = open("memory:", keyed).value();
+  auto b = open("memory:", keyed).value();
+  auto c = open("memory:").value();
+  for (const auto& s : {a, b, c}) {
+    Resource<Note> notes(s);
+    for (const char* t : {"x", "y", "z"}) notes.create_or_throw(set<&Note::title>(t));
+  }
+  const auto q = Query<Note>().limit(1);
+  const std::string cursor = *Resource<Note>(a).page(q).value().next;
+  auto on_b = Resource<Note>(b).page(q, cursor);
+  ASSERT_TRUE(on_b) << on_b.error();
+  EXPECT_EQ(on_b.value().records.at(0).title, "y");
+  auto on_c = Resource<Note>(c).page(q, cursor);
+  ASSERT_FALSE(on_c);
+  EXPECT_THAT(on_c.error().fields, ElementsAre(FieldError{"cursor", FieldReason::malformed}));
+  auto short_key = open("memory:", {.cursor_key = "short"});
+  ASSERT_FALSE(short_key);
+  EXPECT_THAT(short_key.error().fields,
+              ElementsAre(FieldError{"cursor_key", FieldReason::out_of_range}));
+}
+
 }  // namespace
 }  // namespace optimist::testing

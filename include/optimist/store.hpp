@@ -208,7 +208,8 @@ struct Options {
   /// The secret that signs page cursors (Resource<T>::page), so that a cursor cannot be
   /// forged or altered. Give every instance of a service the same key (at least 16 bytes)
   /// to let a cursor made by one be used with another, or after a restart. Empty: a random
-  /// key of the store's own, and its cursors work only with that store object.
+  /// key of the store's own, and its cursors work only with that store object. A shorter
+  /// key is refused by open() (`invalid`, the cursor_key field out_of_range).
   std::string cursor_key{};
 };
 
@@ -234,7 +235,8 @@ struct Options {
 /// was lost is rebuilt on its next use. Booleans are stored as integers 0/1 on both SQL
 /// dialects. The password never appears in logs or errors.
 /// Errors: invalid (a malformed or unsupported URL; `fields` names "url" with reason
-/// malformed, `detail` says what is wrong), unavailable (the database cannot be reached).
+/// malformed, `detail` says what is wrong; a cursor_key of 1 to 15 bytes), unavailable (the
+/// database cannot be reached).
 [[nodiscard]] Result<std::shared_ptr<Store>> open(std::string_view url, Options options = {});
 
 /// The logger optimist uses when none is given: "optimist", to stderr, level warn.
