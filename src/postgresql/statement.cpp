@@ -102,6 +102,11 @@ class PgStatement final : public sql::Statement {
     return true;
   }
 
+  void discard() noexcept override {
+    const std::string deallocate = "DEALLOCATE " + name_;
+    PQclear(PQexec(conn_, deallocate.c_str()));
+  }
+
   bool next() override {
     if (rows_ == nullptr) return false;
     if (++row_ >= PQntuples(rows_.get())) {

@@ -109,6 +109,9 @@ class Statement {
   virtual bool next() = 0;
   /// The rows the last execution changed.
   [[nodiscard]] virtual long long affected_rows() = 0;
+  /// Frees what the database holds for the statement (PostgreSQL: its server-side prepared
+  /// statement), when it is dropped while its session lives on. Never throws.
+  virtual void discard() noexcept {}
   /// Reads whatever the last execution still has to give (at most one row is asked for, so
   /// nothing is lost), letting the database release what it holds for it. Throws
   /// soci::soci_error or DatabaseFailure.
@@ -187,8 +190,10 @@ struct alignas(64) Connection {
   std::array<Recent, 2> recent{};
   std::unordered_map<Key, std::unique_ptr<Prepared>, KeyHash> cache;
   // The statements of reads of many rows (select, count), by their text: it depends only on
-  // the query's shape (sql/query_text.hpp).
+  // the query's shape (sql/query_text.hpp). At most max_queries: dynamic queries can have
+  // many shapes, and each holds memory here and on the server.
   std::unordered_map<std::string, std::unique_ptr<Prepared>> queries;
+  static constexpr std::size_t max_queries = 256;
 
   /// Drops every cached statement, then the session: statements must never outlive the
   /// session they were prepared on (reconnecting under live statements is a use-after-free).

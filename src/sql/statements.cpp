@@ -157,6 +157,12 @@ Prepared& Operations::query(Connection& c, const Table& table, const BoundText& 
                             bool all_columns) {
   auto it = c.queries.find(q.text);
   if (it == c.queries.end()) {
+    if (c.queries.size() >= Connection::max_queries) {
+      // Full: start over rather than keep an order of use on every call. The shapes still
+      // in use are prepared again on their next call.
+      for (auto& [text, p] : c.queries) p->statement->discard();
+      c.queries.clear();
+    }
     auto p = std::make_unique<Prepared>();
     p->in.resize(q.values.size());
     for (std::size_t i = 0; i < q.values.size(); ++i) {
