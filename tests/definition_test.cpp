@@ -108,6 +108,7 @@ using optimist::set;
 using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 std::shared_ptr<optimist::Store> memory() {
@@ -139,7 +140,7 @@ TEST(Definition, BecomesATableInDeclarationOrderWithDefaultsFromTheStruct) {
   EXPECT_EQ(e.columns[3].default_value, optimist::Value{std::int64_t{7}});
   EXPECT_EQ(e.columns[4].type, ColumnType::real);
   EXPECT_TRUE(e.columns[6].nullable);
-  EXPECT_TRUE(e.columns[6].unique);
+  EXPECT_THAT(e.identities, ElementsAre(optimist::Identity{"nickname", {6}}));
   EXPECT_EQ(e.columns[6].default_value, optimist::Value{});
 }
 

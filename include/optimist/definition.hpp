@@ -46,7 +46,9 @@ concept Defined = requires {
 struct Constraints {
   bool required = false;       ///< text must be non-empty; an optional must hold a value
   std::size_t max_length = 0;  ///< text only: most Unicode code points; 0 is unlimited
-  bool unique = false;         ///< no two records may hold the same value (NULLs excepted)
+  /// No two records may hold the same value (NULLs excepted): shorthand for an identity of
+  /// this attribute alone, named after its column.
+  bool unique = false;
 };
 
 /// What an attribute is to its resource.

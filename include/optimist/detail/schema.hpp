@@ -251,8 +251,11 @@ const Result<Table>& Schema<T>::table() {
                                  .nullable = IsOptional<V>::value,
                                  .required = a.constraints.required,
                                  .max_length = a.constraints.max_length,
-                                 .unique = a.constraints.unique,
                                  .default_value = to_value(defaults.*(a.member))});
+      if (a.constraints.unique) {  // shorthand for the identity of this attribute alone
+        t.identities.push_back(
+            Identity{.name = std::string(a.name), .columns = {t.columns.size() - 1}});
+      }
     });
     return finish_table(std::move(t));
   }();
