@@ -223,6 +223,14 @@ struct Schema {
             ...);
   }
 
+  /// The columns of identity I, in its order.
+  template <class I>
+  static std::vector<std::size_t> identity_columns() {
+    return []<class... Ms>(std::tuple<Ms...>*) {
+      return std::vector<std::size_t>{column<Ms::value>...};
+    }(static_cast<typename I::members*>(nullptr));
+  }
+
   /// The Table of T, built and validated once per process.
   static const Result<Table>& table();
 };
@@ -257,6 +265,13 @@ const Result<Table>& Schema<T>::table() {
             Identity{.name = std::string(a.name), .columns = {t.columns.size() - 1}});
       }
     });
+    std::apply(
+        [&]<class... Is>(const Is&...) {
+          (t.identities.push_back(
+               Identity{.name = std::string(Is::name), .columns = identity_columns<Is>()}),
+           ...);
+        },
+        spec.identities);
     return finish_table(std::move(t));
   }();
   return built;
