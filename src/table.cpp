@@ -130,11 +130,33 @@ Result<void> Table::validate() const {
              columns[version].type != ColumnType::integer) {
     errors.push_back({columns[primary_key].name, FieldReason::wrong_type});
   }
+  std::set<std::string, std::less<>> names;  // lowercase: SQLite ignores the case of index names
+  for (const Identity& identity : identities) {
+    const auto refuse = [&](FieldReason why) { errors.push_back({identity.name, why}); };
+    // The index name is refused for its length alone: the table's name is checked above.
+    if (!is_identifier(identity.name) ||
+        (is_identifier(name) && !is_identifier(index_name(identity)))) {
+      refuse(FieldReason::invalid_identifier);
+    }
+    if (!names.insert(lowercase(identity.name)).second) refuse(FieldReason::duplicate_name);
+    if (identity.columns.empty()) refuse(FieldReason::required);
+    if (std::any_of(identity.columns.begin(), identity.columns.end(),
+                    [&](std::size_t c) { return c >= columns.size(); })) {
+      refuse(FieldReason::out_of_range);
+    } else if (std::set<std::size_t>(identity.columns.begin(), identity.columns.end()).size() !=
+               identity.columns.size()) {
+      refuse(FieldReason::duplicate_name);
+    }
+  }
   if (errors.empty()) return ok();
   Error e = make_error(ErrorKind::invalid_definition);
   e.resource = resource;
   e.fields = std::move(errors);
   return e;
+}
+
+std::string Table::index_name(const Identity& identity) const {
+  return fmt::format("{}_{}_key", name, identity.name);
 }
 
 namespace detail {

@@ -38,6 +38,28 @@ struct optimist::Definition<Named<T, K, V, A, B>> {
   using create = optimist::Create<"create", &N::a, &N::b>;
 };
 
+/// The same with an identity of column "title" named `I`; with `Unique`, "title" is also a
+/// unique attribute (so an identity named after it).
+template <optimist::detail::FixedString I, bool Unique = false>
+struct Identified {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::string a;
+  std::string b;
+};
+
+template <optimist::detail::FixedString I, bool Unique>
+struct optimist::Definition<Identified<I, Unique>> {
+  using N = Identified<I, Unique>;
+  static constexpr auto resource =
+      optimist::resource<N>("Named", "drafts", optimist::primary_key<&N::id>("id"),
+                            optimist::version<&N::version>("version"),
+                            optimist::attribute<&N::a>("title", {.unique = Unique}),
+                            optimist::attribute<&N::b>("body"), optimist::identity<I, &N::a>());
+  using read = optimist::Read<"read">;
+  using create = optimist::Create<"create", &N::a, &N::b>;
+};
+
 namespace {
 
 using optimist::ErrorKind;
@@ -73,6 +95,8 @@ struct BadDefinition {
 constexpr auto bad = FieldReason::invalid_identifier;
 constexpr auto twice = FieldReason::duplicate_name;
 constexpr char long_name[] = "t123456789012345678901234567890123456789012345678901234567890123";
+// 53 characters: an identifier, but "drafts_<it>_key" has 64.
+constexpr char long_identity[] = "i1234567890123456789012345678901234567890123456789012";
 
 const std::vector<BadDefinition> bad_definitions = {
     {"TableNameWithDoubleQuote", &open_as<Draft<"drafts\"">>, {{"drafts\"", bad}}},
@@ -108,6 +132,16 @@ const std::vector<BadDefinition> bad_definitions = {
      {{"title", twice}}},
     {"ColumnNamedLikeTheKey", &open_as<Draft<"drafts", "id">>, {{"id", twice}}},
     {"VersionNamedLikeTheKey", &open_as<Named<"drafts", "id", "id", "a", "b">>, {{"id", twice}}},
+    {"IdentityNameWithDoubleQuote", &open_as<Identified<"by\"title">>, {{"by\"title", bad}}},
+    {"IdentityNameInjection",
+     &open_as<Identified<"t\" ON \"profiles\" (\"handle\"); DROP TABLE \"profiles\"; --">>,
+     {{"t\" ON \"profiles\" (\"handle\"); DROP TABLE \"profiles\"; --", bad}}},
+    {"IdentityNameEmpty", &open_as<Identified<"">>, {{"", bad}}},
+    {"IdentityIndexNameOver63Characters",
+     &open_as<Identified<long_identity>>,
+     {{long_identity, bad}}},
+    {"IdentityNamedLikeAUniqueAttribute", &open_as<Identified<"title", true>>, {{"title", twice}}},
+    {"IdentityNamesDifferingInCase", &open_as<Identified<"Title", true>>, {{"Title", twice}}},
     {"EveryProblemAtOnce",
      &open_as<Named<"my drafts", "id", "version", "b;", "b;">>,
      {{"my drafts", bad}, {"b;", bad}, {"b;", bad}, {"b;", twice}}},

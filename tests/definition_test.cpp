@@ -46,7 +46,28 @@ struct Everything {
   std::optional<std::int64_t> maybe = 3;
 };
 
+struct Tag {
+  std::int64_t id = 0;
+  std::int64_t version = 1;
+  std::int64_t owner_id = 0;
+  std::string name;
+  std::string code;
+};
+
 }  // namespace test
+
+template <>
+struct optimist::Definition<test::Tag> {
+  using Tag = test::Tag;
+  static constexpr auto resource = optimist::resource<Tag>(
+      "Tag", "tags", optimist::primary_key<&Tag::id>("id"),
+      optimist::version<&Tag::version>("version"), optimist::attribute<&Tag::owner_id>("owner_id"),
+      optimist::attribute<&Tag::name>("name"),
+      optimist::attribute<&Tag::code>("code", {.unique = true}),
+      optimist::identity<"by_name_and_owner", &Tag::name, &Tag::owner_id>(),
+      optimist::identity<"by_owner", &Tag::owner_id>());
+  using read = optimist::Read<"read">;
+};
 
 template <>
 struct optimist::Definition<test::BadNames> {
@@ -108,6 +129,7 @@ using optimist::set;
 using optimist::testing::HasErrorKind;
 using optimist::testing::IsOk;
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::UnorderedElementsAre;
 
 std::shared_ptr<optimist::Store> memory() {
@@ -139,8 +161,31 @@ TEST(Definition, BecomesATableInDeclarationOrderWithDefaultsFromTheStruct) {
   EXPECT_EQ(e.columns[3].default_value, optimist::Value{std::int64_t{7}});
   EXPECT_EQ(e.columns[4].type, ColumnType::real);
   EXPECT_TRUE(e.columns[6].nullable);
-  EXPECT_TRUE(e.columns[6].unique);
+  EXPECT_THAT(e.identities, ElementsAre(optimist::Identity{"nickname", {6}}));
   EXPECT_EQ(e.columns[6].default_value, optimist::Value{});
+}
+
+TEST(Definition, IdentitiesBecomeColumnListsAfterTheUniqueAttributes) {
+  const auto tags = optimist::Resource<test::Tag>::open(memory());
+  ASSERT_THAT(tags, IsOk());
+  EXPECT_THAT(
+      tags.value().table().identities,
+      ElementsAre(optimist::Identity{"code", {4}}, optimist::Identity{"by_name_and_owner", {3, 2}},
+                  optimist::Identity{"by_owner", {2}}));
+  EXPECT_EQ(tags.value().table().index_name(tags.value().table().identities[1]),
+            "tags_by_name_and_owner_key");
+}
+
+// Identities a definition cannot express (its checks are compile errors), refused all the
+// same in a Table built by hand.
+TEST(Definition, ATableRefusesAnIdentityWithNoColumnsARepeatedOneOrOneItLacks) {
+  optimist::Table t = optimist::detail::Schema<test::Tag>::table().value();
+  t.identities = {{"none", {}}, {"twice", {2, 3, 2}}, {"beyond", {2, 5}}};
+  const auto r = t.validate();
+  ASSERT_THAT(r, HasErrorKind(ErrorKind::invalid_definition));
+  EXPECT_THAT(r.error().fields, ElementsAre(FieldError{"none", FieldReason::required},
+                                            FieldError{"twice", FieldReason::duplicate_name},
+                                            FieldError{"beyond", FieldReason::out_of_range}));
 }
 
 TEST(Definition, InvalidIdentifiersAreRefusedBeforeAnyTableExists) {

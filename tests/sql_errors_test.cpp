@@ -107,13 +107,13 @@ void expect_missing_column_is_invalid_definition(const std::string& url) {
   EXPECT_EQ(opened.error().resource, "Member");
 }
 
-TEST(SqliteErrors, UniqueViolationIsConflictNamingTheColumn) {
+TEST(SqliteErrors, UniqueViolationIsConflictNamingTheAttribute) {
   expect_unique_violation_is_conflict("sqlite::memory:");
   optimist::testing::TempDir dir;
   expect_unique_violation_is_conflict("sqlite:" + (dir.path() / "members.db").string());
 }
 
-TEST(PostgresErrors, UniqueViolationIsConflictNamingTheColumn) {
+TEST(PostgresErrors, UniqueViolationIsConflictNamingTheAttribute) {
   OPTIMIST_POSTGRES_URL_OR_SKIP(url);
   expect_unique_violation_is_conflict(optimist::testing::fresh_postgres_url(url));
 }

@@ -87,8 +87,8 @@ class DataLayer {
   /// `expected_version` set it also checks the version first, in the same step. Returns the
   /// record as stored after the change.
   /// Errors: not_found, stale_record (only with `expected_version`), invalid (the record is at
-  /// Table::version_max: the version field out_of_range; or a sum does not fit), unavailable,
-  /// internal.
+  /// Table::version_max: the version field out_of_range; or a sum does not fit), conflict (a
+  /// sum repeats another record's values in an identity), unavailable, internal.
   [[nodiscard]] Result<Row> increment(const Table& table, std::string_view action, std::int64_t key,
                                       std::span<const Increment> deltas,
                                       std::optional<std::int64_t> expected_version = {});

@@ -30,6 +30,7 @@ namespace optimist {
 ///       using destroy = optimist::Destroy<"destroy">;
 ///     };
 ///
+/// Identities (identity<>), values no two records may share, follow the attributes.
 /// Defaults come from the struct's default member initialisers; the version attribute's
 /// default (at least 1) is the version of every new record. Mistakes in types are compile
 /// errors; invalid names are an `invalid_definition` error when the resource is opened.
@@ -46,7 +47,9 @@ concept Defined = requires {
 struct Constraints {
   bool required = false;       ///< text must be non-empty; an optional must hold a value
   std::size_t max_length = 0;  ///< text only: most Unicode code points; 0 is unlimited
-  bool unique = false;         ///< no two records may hold the same value (NULLs excepted)
+  /// No two records may hold the same value (NULLs excepted): shorthand for an identity of
+  /// this attribute alone, named after its column.
+  bool unique = false;
 };
 
 /// What an attribute is to its resource.
@@ -98,16 +101,6 @@ constexpr Attribute<M, Role::version> version(std::string_view name) {
 }
 
 namespace detail {
-template <class A>
-struct IsAttribute : std::false_type {};
-template <auto M, Role R>
-struct IsAttribute<Attribute<M, R>> : std::true_type {};
-
-template <Role R, class... As>
-constexpr std::size_t count_role() {
-  return ((As::role == R ? 1 : 0) + ... + 0);
-}
-
 /// How many of Ms point to the same member as M.
 template <auto M, auto... Ms>
 constexpr std::size_t occurrences() {
@@ -115,32 +108,149 @@ constexpr std::size_t occurrences() {
 }
 }  // namespace detail
 
-/// A resource's attributes with its name and table: the value `Definition<T>::resource`.
-template <class T, class... As>
+/// An identity: attributes whose values, taken together, no two records may share (`email`;
+/// `owner_id` and `name`). Build it with identity<>.
+template <detail::FixedString Name, auto... Ms>
+struct IdentitySpec {
+  /// The identity's name: an identifier, and the `constraint` of the conflicts it causes.
+  static constexpr std::string_view name = Name.view();
+  /// The members, in the order given, each as a std::integral_constant.
+  using members = std::tuple<std::integral_constant<decltype(Ms), Ms>...>;
+};
+
+/// An identity named `Name` over the attributes Ms, listed in resource() after the attributes:
+/// identity<"by_owner_and_name", &Tag::owner_id, &Tag::name>(). A create, update or atomic
+/// change that would give a second record the same values in all of Ms is a `conflict` whose
+/// `constraint` is `Name`, on every store; records with a NULL (an empty std::optional) in
+/// any of Ms are exempt, as in SQL. The SQL stores create a unique index `<table>_<Name>_key`
+/// for it. Ms must be plain attributes of the resource: not the key, not the version.
+template <detail::FixedString Name, auto... Ms>
+constexpr IdentitySpec<Name, Ms...> identity() {
+  static_assert(sizeof...(Ms) > 0, "optimist: an identity needs at least one attribute");
+  static_assert((detail::MemberTraits<decltype(Ms)>::valid && ...),
+                "optimist: an identity lists pointers to data members, like &Member::email");
+  static_assert(((detail::occurrences<Ms, Ms...>() == 1) && ...),
+                "optimist: an identity lists the same attribute more than once");
+  return {};
+}
+
+namespace detail {
+template <class A>
+struct IsAttribute : std::false_type {};
+template <auto M, Role R>
+struct IsAttribute<Attribute<M, R>> : std::true_type {};
+
+template <class I>
+struct IsIdentity : std::false_type {};
+template <FixedString N, auto... Ms>
+struct IsIdentity<IdentitySpec<N, Ms...>> : std::true_type {};
+
+template <Role R, class... As>
+constexpr std::size_t count_role() {
+  return ((As::role == R ? 1 : 0) + ... + 0);
+}
+
+/// True when no attribute follows an identity among Es.
+template <class... Es>
+constexpr bool attributes_first() {
+  bool identity_seen = false;
+  bool ordered = true;
+  ((IsIdentity<Es>::value ? (void)(identity_seen = true) : (void)(ordered &= !identity_seen)), ...);
+  return ordered;
+}
+
+/// The role of the attribute among As whose member is M; Role::attribute when there is none.
+template <auto M, class... As>
+constexpr Role role_of() {
+  Role r = Role::attribute;
+  ((same_member<M, As::member>() ? (void)(r = As::role) : (void)0), ...);
+  return r;
+}
+
+/// True when every member of the identity is a member of struct T.
+template <class T, FixedString N, auto... Ms>
+constexpr bool identity_of_struct(const IdentitySpec<N, Ms...>*) {
+  return (std::is_same_v<owner_t<Ms>, T> && ...);
+}
+/// True when every member of the identity is the member of one of the attributes As.
+template <class... As, FixedString N, auto... Ms>
+constexpr bool identity_of_attributes(const IdentitySpec<N, Ms...>*) {
+  return ((occurrences<Ms, As::member...>() == 1) && ...);
+}
+/// True when no member of the identity is the key or the version among the attributes As.
+template <class... As, FixedString N, auto... Ms>
+constexpr bool identity_of_plain_attributes(const IdentitySpec<N, Ms...>*) {
+  return ((role_of<Ms, As...>() == Role::attribute) && ...);
+}
+}  // namespace detail
+
+/// A resource's attributes and identities with its name and table: the value
+/// `Definition<T>::resource`. Attributes and Identities are std::tuples of Attribute and
+/// IdentitySpec.
+template <class T, class Attributes, class Identities>
 struct ResourceSpec {
   using type = T;
   std::string_view name;
   std::string_view table;
-  std::tuple<As...> attributes;
+  Attributes attributes;  ///< in column order
+  Identities identities;  ///< in declaration order
 };
 
-/// Builds the ResourceSpec of struct T from its attributes, in column order.
-template <class T, class... As>
-constexpr ResourceSpec<T, As...> resource(std::string_view name, std::string_view table,
-                                          As... attributes) {
-  static_assert((detail::IsAttribute<As>::value && ...),
-                "optimist: list attributes built with optimist::attribute, primary_key or version");
+namespace detail {
+/// The ResourceSpec of T from attributes As and identities Is, with the checks that need both.
+template <class T, class... As, class... Is>
+constexpr ResourceSpec<T, std::tuple<As...>, std::tuple<Is...>> make_spec(
+    std::string_view name, std::string_view table, std::tuple<As...> attributes,
+    std::tuple<Is...> identities) {
   static_assert((std::is_same_v<typename As::owner, T> && ...),
                 "optimist: every attribute must be a member of the resource's own struct");
-  static_assert(detail::count_role<Role::primary_key, As...>() == 1,
+  static_assert(count_role<Role::primary_key, As...>() == 1,
                 "optimist: a resource needs exactly one primary_key attribute");
-  static_assert(detail::count_role<Role::version, As...>() == 1,
+  static_assert(count_role<Role::version, As...>() == 1,
                 "optimist: a resource needs exactly one version attribute");
-  static_assert(((detail::occurrences<As::member, As::member...>() == 1) && ...),
+  static_assert(((occurrences<As::member, As::member...>() == 1) && ...),
                 "optimist: a member is declared as more than one attribute");
+  constexpr bool of_struct = (identity_of_struct<T>(static_cast<const Is*>(nullptr)) && ...);
+  static_assert(of_struct,
+                "optimist: an identity lists a member of another struct than the resource's");
+  static_assert(
+      !of_struct || (identity_of_attributes<As...>(static_cast<const Is*>(nullptr)) && ...),
+      "optimist: an identity lists a member that is not declared as an attribute");
+  static_assert((identity_of_plain_attributes<As...>(static_cast<const Is*>(nullptr)) && ...),
+                "optimist: an identity may not include the primary key or the version; the key is "
+                "unique already and the version changes with every write");
   static_assert(std::is_default_constructible_v<T> && std::is_copy_constructible_v<T>,
                 "optimist: a resource struct must be default- and copy-constructible");
-  return {name, table, {attributes...}};
+  return {name, table, std::move(attributes), std::move(identities)};
+}
+
+template <class T, std::size_t N, class... Es, std::size_t... A, std::size_t... I>
+constexpr auto split_spec(std::string_view name, std::string_view table, std::tuple<Es...> all,
+                          std::index_sequence<A...>, std::index_sequence<I...>) {
+  using All = std::tuple<Es...>;
+  return make_spec<T>(name, table, std::tuple<std::tuple_element_t<A, All>...>{std::get<A>(all)...},
+                      std::tuple<std::tuple_element_t<N + I, All>...>{std::get<N + I>(all)...});
+}
+}  // namespace detail
+
+/// Builds the ResourceSpec of struct T from its attributes, in column order, then its
+/// identities (optional).
+template <class T, class... Es>
+constexpr auto resource(std::string_view name, std::string_view table, Es... elements) {
+  constexpr bool known = ((detail::IsAttribute<Es>::value || detail::IsIdentity<Es>::value) && ...);
+  static_assert(known,
+                "optimist: list attributes built with optimist::attribute, primary_key or "
+                "version, then identities built with optimist::identity");
+  constexpr bool ordered = detail::attributes_first<Es...>();
+  static_assert(ordered, "optimist: list the identities after every attribute");
+  if constexpr (known && ordered) {  // else the checks of make_spec would only add noise
+    constexpr std::size_t n = (std::size_t{detail::IsAttribute<Es>::value} + ... + 0);
+    return detail::split_spec<T, n>(name, table, std::tuple<Es...>{elements...},
+                                    std::make_index_sequence<n>{},
+                                    std::make_index_sequence<sizeof...(Es) - n>{});
+  } else {
+    return ResourceSpec<T, std::tuple<>, std::tuple<>>{name, table, {}, {}};
+  }
 }
 
 /// The kinds of action a resource declares.

@@ -34,7 +34,8 @@ struct ErrorKind {
   static const ErrorKind not_found;
   /// The input is wrong: fix it. Detail: `fields`, one entry per offending field.
   static const ErrorKind invalid;
-  /// A uniqueness constraint refused the write. Detail: `constraint`.
+  /// An identity (a unique attribute or several together) refused the write: another record
+  /// holds the same values. Detail: `constraint`, the identity's name.
   static const ErrorKind conflict;
   /// Transient: lost connection, busy, deadlock, serialization failure. Retry the same call.
   static const ErrorKind unavailable;
@@ -113,7 +114,7 @@ struct Error {
   std::optional<Filter> filter;                ///< stale_record: what the write filtered on
   std::optional<std::int64_t> stored_version;  ///< stale_record: the version now stored
   std::vector<FieldError> fields;              ///< invalid, invalid_definition
-  std::string constraint;                      ///< conflict: the constraint or field refused
+  std::string constraint;                      ///< conflict: the identity that refused it
   std::string detail;  ///< further text from a backend; never contains attribute values
 
   /// The class of the kind.

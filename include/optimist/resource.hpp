@@ -47,8 +47,9 @@ class Resource {
   using UpdateAction = typename detail::UpdateOf<Definition<T>>::type;
   using DestroyAction = typename detail::DestroyOf<Definition<T>>::type;
 
-  /// Registers T with `store`: validates the definition and creates the table if missing.
-  /// Errors: invalid_definition, unavailable, internal.
+  /// Registers T with `store`: validates the definition and creates the table if missing,
+  /// and the unique indexes of its identities (Store::ensure_schema).
+  /// Errors: invalid_definition, conflict, unavailable, internal.
   [[nodiscard]] static Result<Resource> open(std::shared_ptr<Store> store) {
     const auto& table = S::table();
     if (!table) return table.error();
@@ -300,7 +301,8 @@ class Resource {
   /// their next locked update. Returns the record as stored right after the change (its new
   /// version included), never the caller's copy.
   /// Errors: not_found, invalid (an amount or the sum does not fit, or the record is at its
-  /// version type's maximum: out_of_range; nothing written), unavailable, internal.
+  /// version type's maximum: out_of_range; nothing written), conflict (the sum repeats another
+  /// record's values in an identity), unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change(std::int64_t key, const Ds&... deltas) const {
     return apply_deltas<Action, Ds...>(key, std::nullopt, deltas...);
@@ -316,7 +318,7 @@ class Resource {
   /// change(), but only if the stored record is still at `record`'s version, checked in the
   /// same data-layer step as the change.
   /// Errors: stale_record (filter {version, record's version}, stored_version), not_found,
-  /// invalid (a version below 1 or at its type's maximum, or the sum does not fit),
+  /// invalid (a version below 1 or at its type's maximum, or the sum does not fit), conflict,
   /// unavailable, internal.
   template <class Action = UpdateAction, class... Ds>
   [[nodiscard]] Result<T> change_locked(const T& record, const Ds&... deltas) const {

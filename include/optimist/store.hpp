@@ -135,11 +135,13 @@ class Store : public DataLayer {
   /// "group commit failed"; nothing of the group is visible).
   [[nodiscard]] Result<void> transact(const std::function<Result<void>(Transaction&)>& work);
 
-  /// Makes sure `table` can be stored: creates it when missing (idempotent). Checked once
-  /// per store and Table: after the first success, later calls return at once, without a
-  /// statement (a table dropped behind the store's back is then not noticed here).
+  /// Makes sure `table` can be stored: creates it when missing, and the unique index of
+  /// each of its identities that the stored table lacks (idempotent). Checked once per store
+  /// and Table: after the first success, later calls return at once, without a statement (a
+  /// table dropped behind the store's back is then not noticed here).
   /// Errors: invalid_definition (the existing table does not match: `fields` names the
-  /// columns), unavailable, internal.
+  /// columns), conflict (stored rows already share values in an identity: `constraint`
+  /// names it), unavailable, internal.
   [[nodiscard]] Result<void> ensure_schema(const Table& table);
 
   /// The backend's name: "memory", "sqlite" or "postgresql".

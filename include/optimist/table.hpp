@@ -33,8 +33,17 @@ struct Column {
   bool nullable = false;       ///< true for std::optional attributes
   bool required = false;       ///< a value (non-empty text) must be present
   std::size_t max_length = 0;  ///< text only: most code points allowed; 0 is unlimited
-  bool unique = false;         ///< no two rows hold the same non-null value
   Value default_value;         ///< the struct's default member value, used by schemas
+};
+
+/// Columns whose values, taken together, no two rows may share; rows with a NULL in any of
+/// them are exempt, as SQL treats NULLs as distinct. Derived from a definition's identities
+/// and its unique attributes (each an identity of its column, named after it).
+struct Identity {
+  std::string name;                  ///< the `constraint` of a conflict it causes
+  std::vector<std::size_t> columns;  ///< indices into Table::columns, in declaration order
+
+  friend bool operator==(const Identity&, const Identity&) = default;
 };
 
 /// The runtime description of a resource's table, built once from its definition.
@@ -46,6 +55,8 @@ struct Table {
   std::string resource;         ///< the resource name, e.g. "Address"
   std::string name;             ///< the table name, e.g. "addresses"
   std::vector<Column> columns;  ///< in the order the definition lists its attributes
+  /// The unique attributes' identities in column order, then the declared ones in order.
+  std::vector<Identity> identities;
   std::size_t primary_key = 0;  ///< index into columns
   std::size_t version = 1;      ///< index into columns
   /// The largest version the version attribute's type holds. A write that would take a
@@ -55,10 +66,16 @@ struct Table {
 
   /// Checks identifiers ([A-Za-z_][A-Za-z0-9_]*, at most 63 characters, as PostgreSQL
   /// allows; not a table name starting with sqlite_, nor a column name PostgreSQL keeps for
-  /// a system column: tableoid, xmin, cmin, xmax, cmax, ctid), duplicate column names
-  /// (ignoring ASCII case, as SQLite does) and the key and version columns.
-  /// Errors: invalid_definition, with one FieldError per problem.
+  /// a system column: tableoid, xmin, cmin, xmax, cmax, ctid), duplicate column and identity
+  /// names (ignoring ASCII case, as SQLite does), the key and version columns, and each
+  /// identity: an identifier whose index name is one too, with at least one column, each
+  /// a column of the table and none twice. Errors: invalid_definition, with one FieldError
+  /// per problem (an identity's problems name the identity).
   [[nodiscard]] Result<void> validate() const;
+
+  /// The name of the unique index of `identity` in SQL stores: `<table>_<identity>_key`,
+  /// PostgreSQL's own pattern for unique constraints.
+  [[nodiscard]] std::string index_name(const Identity& identity) const;
 };
 
 /// One column set by an update.

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "memory/evaluate.hpp"
@@ -26,14 +27,47 @@ bool same_columns(const Table& a, const Table& b) {
   for (std::size_t i = 0; i < a.columns.size(); ++i) {
     const Column& x = a.columns[i];
     const Column& y = b.columns[i];
-    if (x.name != y.name || x.type != y.type || x.nullable != y.nullable || x.unique != y.unique) {
-      return false;
-    }
+    if (x.name != y.name || x.type != y.type || x.nullable != y.nullable) return false;
   }
   return true;
 }
 
+// True when `row` holds NULL in one of `columns`: such a row is in no index of them.
+bool any_null(const Row& row, const std::vector<std::size_t>& columns) {
+  return std::any_of(columns.begin(), columns.end(),
+                     [&](std::size_t c) { return std::holds_alternative<std::monostate>(row[c]); });
+}
+
+bool same_values(const Row& a, const Row& b, const std::vector<std::size_t>& columns) {
+  return std::all_of(columns.begin(), columns.end(), [&](std::size_t c) { return a[c] == b[c]; });
+}
+
+std::size_t combine(std::size_t seed, const Value& v) noexcept {
+  return seed ^ (std::hash<Value>{}(v) + 0x9e3779b97f4a7c15U + (seed << 6) + (seed >> 2));
+}
+
 }  // namespace
+
+std::size_t MemoryStore::ValuesHash::operator()(const std::vector<Value>& values) const noexcept {
+  std::size_t seed = 0;
+  for (const Value& v : values) seed = combine(seed, v);
+  return seed;
+}
+
+std::size_t MemoryStore::ValuesHash::operator()(const RowValues& values) const noexcept {
+  std::size_t seed = 0;
+  for (std::size_t c : values.columns) seed = combine(seed, values.row[c]);
+  return seed;
+}
+
+bool MemoryStore::ValuesEqual::operator()(const std::vector<Value>& a,
+                                          const RowValues& b) const noexcept {
+  if (a.size() != b.columns.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b.row[b.columns[i]]) return false;
+  }
+  return true;
+}
 
 /// A transaction on the memory store: holds the store's mutex for its whole life, applies
 /// writes in place and keeps the rows they replaced to restore on rollback.
@@ -146,25 +180,56 @@ Result<std::int64_t> MemoryStore::count_locked(const Table& table, const Conditi
   return n;
 }
 
-Result<void> MemoryStore::check_unique(const TableData& data, const Row& row,
-                                       std::int64_t key) const {
-  for (const auto& [column, index] : data.unique) {
-    if (std::holds_alternative<std::monostate>(row[column])) continue;
-    auto it = index.find(row[column]);
-    if (it != index.end() && it->second != key) {
+Result<void> MemoryStore::check_unique(const TableData& data, const Row& row, std::int64_t key,
+                                       const Row* before) {
+  for (const IdentityIndex& index : data.identities) {
+    if (any_null(row, index.columns)) continue;
+    if (before && same_values(*before, row, index.columns)) continue;  // its own entry
+    auto it = index.keys.find(RowValues{row, index.columns});
+    if (it != index.keys.end() && it->second != key) {
       Error e = make_error(ErrorKind::conflict);
-      e.constraint = data.schema->columns[column].name;
+      e.constraint = index.name;
       return e;
     }
   }
   return ok();
 }
 
+Result<void> MemoryStore::add_index(TableData& data, const Identity& identity) {
+  IdentityIndex index{.name = identity.name, .columns = identity.columns, .keys = {}};
+  for (const auto& [key, row] : data.rows) {
+    if (any_null(row, index.columns)) continue;
+    std::vector<Value> values;
+    for (std::size_t c : index.columns) values.push_back(row[c]);
+    if (!index.keys.emplace(std::move(values), key).second) {
+      Error e = make_error(ErrorKind::conflict);
+      e.constraint = identity.name;
+      return e;
+    }
+  }
+  data.identities.push_back(std::move(index));
+  return ok();
+}
+
+void MemoryStore::unindex(IdentityIndex& index, const Row& row) {
+  if (any_null(row, index.columns)) return;
+  if (auto it = index.keys.find(RowValues{row, index.columns}); it != index.keys.end()) {
+    index.keys.erase(it);
+  }
+}
+
 void MemoryStore::put(TableData& data, std::int64_t key, Row row) {
   auto [it, inserted] = data.rows.try_emplace(key);
-  for (auto& [column, index] : data.unique) {
-    if (!inserted) index.erase(it->second[column]);
-    if (!std::holds_alternative<std::monostate>(row[column])) index[row[column]] = key;
+  for (IdentityIndex& index : data.identities) {
+    if (!inserted) {
+      if (same_values(it->second, row, index.columns)) continue;
+      unindex(index, it->second);
+    }
+    if (any_null(row, index.columns)) continue;
+    std::vector<Value> values;
+    values.reserve(index.columns.size());
+    for (std::size_t c : index.columns) values.push_back(row[c]);
+    index.keys.insert_or_assign(std::move(values), key);
   }
   it->second = std::move(row);
 }
@@ -172,7 +237,7 @@ void MemoryStore::put(TableData& data, std::int64_t key, Row row) {
 void MemoryStore::erase(TableData& data, std::int64_t key) {
   auto it = data.rows.find(key);
   if (it == data.rows.end()) return;
-  for (auto& [column, index] : data.unique) index.erase(it->second[column]);
+  for (IdentityIndex& index : data.identities) unindex(index, it->second);
   data.rows.erase(it);
 }
 
@@ -193,7 +258,7 @@ Result<std::int64_t> MemoryStore::insert_locked(const Table& table, const Row& r
     return make_error(ErrorKind::internal, "row size does not match the table");
   }
   const std::int64_t key = data->next_key;
-  OPTIMIST_TRYV(check_unique(*data, row, key));
+  OPTIMIST_TRYV(check_unique(*data, row, key, nullptr));
   Row stored = row;
   stored[table.primary_key] = key;
   ++data->next_key;
@@ -217,11 +282,11 @@ Result<std::int64_t> MemoryStore::update_locked(const Table& table, std::int64_t
   Row next = row;
   for (const Assignment& a : changes) next[a.column] = a.value;
   next[table.version] = stored + 1;
-  if (!data->unique.empty()) {
-    OPTIMIST_TRYV(check_unique(*data, next, key));
+  if (!data->identities.empty()) {
+    OPTIMIST_TRYV(check_unique(*data, next, key, &row));
   }
   if (undo) undo->push_back({data, key, row});
-  if (data->unique.empty()) {
+  if (data->identities.empty()) {
     row = std::move(next);  // the hot path: no index to maintain
   } else {
     put(*data, key, std::move(next));
@@ -265,6 +330,7 @@ Result<Row> MemoryStore::increment_locked(const Table& table, std::int64_t key,
     }
   }
   next[table.version] = stored + 1;
+  OPTIMIST_TRYV(check_unique(*data, next, key, &row));
   if (undo) undo->push_back({data, key, row});
   put(*data, key, next);
   return next;
@@ -347,10 +413,15 @@ Result<void> MemoryStore::do_ensure_schema(const Table& table) {
                    fmt::format("table {} is already registered with other columns", table.name));
     return e;
   }
-  if (inserted) {
-    data.schema = &table;
-    for (std::size_t i = 0; i < table.columns.size(); ++i) {
-      if (table.columns[i].unique) data.unique[i];
+  if (inserted) data.schema = &table;
+  // As the SQL stores create the missing unique indexes of a table that exists: a table that
+  // another definition registered gets the identities it lacks, named as in `table`.
+  for (const Identity& identity : table.identities) {
+    const bool indexed =
+        std::any_of(data.identities.begin(), data.identities.end(),
+                    [&](const IdentityIndex& i) { return i.name == identity.name; });
+    if (!indexed) {
+      OPTIMIST_TRYV(add_index(data, identity));
     }
   }
   by_schema_[&table] = &data;

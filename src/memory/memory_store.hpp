@@ -42,12 +42,41 @@ class MemoryStore final : public Store {
  private:
   friend class MemoryTransaction;
 
+  /// A row's values in the columns of an identity, or a view of them in a Row (for lookups
+  /// that copy nothing): hashed and compared alike.
+  struct RowValues {
+    const Row& row;
+    const std::vector<std::size_t>& columns;
+  };
+  struct ValuesHash {
+    using is_transparent = void;
+    std::size_t operator()(const std::vector<Value>& values) const noexcept;
+    std::size_t operator()(const RowValues& values) const noexcept;
+  };
+  struct ValuesEqual {
+    using is_transparent = void;
+    bool operator()(const std::vector<Value>& a, const std::vector<Value>& b) const noexcept {
+      return a == b;
+    }
+    bool operator()(const std::vector<Value>& a, const RowValues& b) const noexcept;
+    bool operator()(const RowValues& a, const std::vector<Value>& b) const noexcept {
+      return (*this)(b, a);
+    }
+  };
+
+  /// The unique index of one identity: the values of each row that has no NULL among its
+  /// columns -> the key of that row.
+  struct IdentityIndex {
+    std::string name;  ///< the identity's, named by the conflicts it causes
+    std::vector<std::size_t> columns;
+    std::unordered_map<std::vector<Value>, std::int64_t, ValuesHash, ValuesEqual> keys;
+  };
+
   struct TableData {
     const Table* schema = nullptr;
     std::unordered_map<std::int64_t, Row> rows;
     std::int64_t next_key = 1;
-    /// Per unique column (by index): value -> key of the row holding it.
-    std::unordered_map<std::size_t, std::unordered_map<Value, std::int64_t>> unique;
+    std::vector<IdentityIndex> identities;
   };
 
   /// A row as it was before a transaction's write: nothing when the write created it.
@@ -70,7 +99,15 @@ class MemoryStore final : public Store {
                                std::optional<std::int64_t> expected, std::vector<Undo>* undo);
   Result<void> destroy_locked(const Table& table, std::int64_t key, std::int64_t expected,
                               std::vector<Undo>* undo);
-  Result<void> check_unique(const TableData& data, const Row& row, std::int64_t key) const;
+  /// A conflict when `row` (to be stored as row `key`, which now holds `before`, if any)
+  /// would repeat another row's values in an identity.
+  static Result<void> check_unique(const TableData& data, const Row& row, std::int64_t key,
+                                   const Row* before);
+  /// Adds the index of `identity` to `data`, over the rows it holds already; a conflict when
+  /// two of them share values in it.
+  static Result<void> add_index(TableData& data, const Identity& identity);
+  /// Takes `row`'s entry out of `index`.
+  static void unindex(IdentityIndex& index, const Row& row);
   static void put(TableData& data, std::int64_t key, Row row);
   static void erase(TableData& data, std::int64_t key);
   /// Undoes undo[from...], the latest first.

@@ -26,6 +26,11 @@ const sql::Dialect postgresql_dialect{
         "SELECT \"attname\"::text FROM \"pg_catalog\".\"pg_attribute\" WHERE \"attrelid\" = "
         "to_regclass(quote_ident(current_schema()) || '.' || quote_ident(:table_name)) "
         "AND \"attnum\" > 0 AND NOT \"attisdropped\"",
+    // pg_index and pg_class alone, for the same reason.
+    .stored_indexes =
+        "SELECT \"relname\"::text FROM \"pg_catalog\".\"pg_class\" WHERE \"oid\" IN (SELECT "
+        "\"indexrelid\" FROM \"pg_catalog\".\"pg_index\" WHERE \"indrelid\" = "
+        "to_regclass(quote_ident(current_schema()) || '.' || quote_ident(:table_name)))",
     // CREATE TABLE IF NOT EXISTS races with itself (two sessions both see no table, one
     // fails on pg_type's unique index): schema work is serialised across processes.
     .schema_lock = "SELECT pg_advisory_xact_lock(7352851286413709107)",

@@ -38,17 +38,12 @@ std::string quoted_after(const std::string& message, std::string_view after) {
   return message.substr(open + 1, close - open - 1);
 }
 
-// The column of a unique violation: "Key (county)=(...)" names it; only the name is kept.
-std::string unique_column(const std::string& message) {
-  auto at = message.find("Key (");
-  if (at != std::string::npos) {
-    auto end = message.find(")=", at);
-    if (end != std::string::npos) {
-      std::string columns = message.substr(at + 5, end - at - 5);
-      return columns.substr(0, columns.find(','));
-    }
-  }
-  return quoted_after(message, "unique constraint");
+// The index of a unique violation: `... violates unique constraint "tags_name_key"` on a
+// write, `could not create unique index "tags_name_key"` when stored rows already repeat
+// values. The SQL store maps it to the identity (sql::name_identity).
+std::string unique_index(const std::string& message) {
+  std::string index = quoted_after(message, "unique constraint");
+  return index.empty() ? quoted_after(message, "unique index") : index;
 }
 
 bool connection_class(std::string_view state) {
@@ -63,7 +58,7 @@ sql::DatabaseError database_error(std::string code, const std::string& message, 
   // Whatever the code, a session that is no longer connected must be rebuilt, and the call
   // may be retried once the server is back.
   out.lost = lost || connection_class(code);
-  if (code == "23505") out.constraint = unique_column(message);
+  if (code == "23505") out.constraint = unique_index(message);
   if (code == "23502") out.constraint = quoted_after(message, "column");
   out.code = std::move(code);
   out.message = primary_message(message, password);

@@ -15,7 +15,8 @@ struct DatabaseError {
   /// ("19"); empty when the failure came from the client side (say, a value that does not
   /// convert).
   std::string code;
-  /// The column of the constraint the failure names, when the backend gives it.
+  /// The constraint the failure names, when the backend gives it: a column (NOT NULL, a
+  /// check); for a unique violation its columns ("owner_id, name") or its index's name.
   std::string constraint;
   /// The database's primary message: never bound values, never a password.
   std::string message;

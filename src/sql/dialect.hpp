@@ -22,7 +22,7 @@ struct Dialect {
   std::array<std::string_view, 4> types;
   /// The type and constraints of the primary key column: a 64-bit key the database assigns.
   std::string_view key_column;
-  /// Appends the constraints that a non-key column `c` needs beyond NOT NULL and UNIQUE;
+  /// Appends the constraints that a non-key column `c` needs beyond NOT NULL;
   /// `version` is true for the version column. Null when there are none.
   void (*column_checks)(std::string& out, const Column& c, bool version) = nullptr;
   /// Appended to a text column where queries order or compare it (ORDER BY, <, >=), so
@@ -44,6 +44,10 @@ struct Dialect {
   /// The names of the columns of a stored table, one row each (none when there is no such
   /// table); one placeholder, `:table_name`.
   std::string_view stored_columns;
+  /// The names of the indexes of a stored table, one row each; one placeholder,
+  /// `:table_name`. Read so that only the missing unique indexes are created: even with IF
+  /// NOT EXISTS, creating one locks the table against writers (PostgreSQL).
+  std::string_view stored_indexes;
   /// Run inside a transaction before schema work, to serialise it with every other
   /// process's until that transaction ends. Empty: schema work needs no lock and runs
   /// without a transaction.

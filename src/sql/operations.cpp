@@ -34,6 +34,21 @@ using detail::ErrorBox;
 
 }  // namespace
 
+void name_identity(const Table& table, Error& e) {
+  if (e.kind != ErrorKind::conflict) return;
+  for (const Identity& identity : table.identities) {
+    std::string columns;
+    for (std::size_t c : identity.columns) {
+      if (!columns.empty()) columns += ", ";
+      columns += table.columns[c].name;
+    }
+    if (e.constraint == columns || e.constraint == table.index_name(identity)) {
+      e.constraint = identity.name;
+      return;
+    }
+  }
+}
+
 Result<Row> Operations::get(Connection& c, const Table& table, std::int64_t key, bool lock) {
   return guarded(c, [&]() -> Result<Row> {
     Prepared& p = prepared(c, table, lock ? Op::get_for_update : Op::get, 0);
@@ -73,7 +88,7 @@ Result<std::int64_t> Operations::insert(Connection& c, const Table& table, const
   if (row.size() != table.columns.size()) {
     return failure(ErrorKind::internal, "row size does not match the table");
   }
-  return guarded(c, [&]() -> Result<std::int64_t> {
+  auto r = guarded(c, [&]() -> Result<std::int64_t> {
     Prepared& p = prepared(c, table, Op::insert, 0);
     for (std::size_t i = 0; i < p.in.size(); ++i) {
       const std::size_t col = p.in_column[i];
@@ -86,6 +101,8 @@ Result<std::int64_t> Operations::insert(Connection& c, const Table& table, const
     p.statement->finish();
     return key;
   });
+  if (!r) name_identity(table, r.assume_error());
+  return r;
 }
 
 Result<std::int64_t> Operations::probe(Connection& c, const Table& table, std::int64_t key,
@@ -105,7 +122,7 @@ Result<std::int64_t> Operations::update(Connection& c, const Table& table, std::
   std::uint64_t mask = 0;
   std::size_t bad = 0;
   if (!column_mask(table, changes, mask, bad)) return bad_column(table, bad);
-  return guarded(c, [&]() -> Result<std::int64_t> {
+  auto r = guarded(c, [&]() -> Result<std::int64_t> {
     if (mask == 0) return probe(c, table, key, expected, true);
     Prepared& p = prepared(c, table, Op::update, mask);
     const bool single = changes.size() == 1;
@@ -121,6 +138,8 @@ Result<std::int64_t> Operations::update(Connection& c, const Table& table, std::
     if (p.statement->affected_rows() == 1) return expected + 1;
     return probe(c, table, key, expected, false);
   });
+  if (!r) name_identity(table, r.assume_error());
+  return r;
 }
 
 Result<Row> Operations::increment(Connection& c, const Table& table, std::int64_t key,
@@ -166,6 +185,7 @@ Result<Row> Operations::increment(Connection& c, const Table& table, std::int64_
   // An overflow the database reported without naming the column: it is an incremented
   // column of the type it names (the first, when several are incremented at once).
   if (!r) {
+    name_identity(table, r.assume_error());
     const ColumnType type =
         r.error().detail == real_overflow ? ColumnType::real : ColumnType::integer;
     for (FieldError& f : r.error().fields) {

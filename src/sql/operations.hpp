@@ -19,6 +19,12 @@ namespace optimist::sql {
 /// the operations, which every call runs through, hold no Error.
 [[nodiscard, gnu::noinline]] detail::ErrorBox failure(ErrorKind kind, std::string detail = {});
 
+/// Names the identity of `table` that a `conflict` refused in its `constraint`, where the
+/// database named the identity's columns ("owner_id, name": SQLite) or its index
+/// (Table::index_name: PostgreSQL). Leaves other errors, and constraints of no identity
+/// (the primary key's, say), as they are.
+[[gnu::noinline]] void name_identity(const Table& table, Error& e);
+
 /// The statements of the data layer on a leased Connection. Immutable after construction and
 /// used from many threads, each on a connection of its own.
 class Operations {

@@ -66,8 +66,21 @@ std::string create_table(const Dialect& d, const Table& t) {
     }
     out += d.types[static_cast<std::size_t>(c.type)];
     if (!c.nullable || i == t.version) out += " NOT NULL";
-    if (c.unique) out += " UNIQUE";
     if (d.column_checks != nullptr) d.column_checks(out, c, i == t.version);
+  }
+  out += ')';
+  return out;
+}
+
+std::string create_unique_index(const Dialect& d, const Table& t, const Identity& identity) {
+  std::string out = "CREATE UNIQUE INDEX IF NOT EXISTS ";
+  quoted(out, t.index_name(identity), d.quote);
+  out += " ON ";
+  quoted(out, t.name, d.quote);
+  out += " (";
+  for (std::size_t i = 0; i < identity.columns.size(); ++i) {
+    if (i != 0) out += ", ";
+    quoted(out, t.columns[identity.columns[i]].name, d.quote);
   }
   out += ')';
   return out;

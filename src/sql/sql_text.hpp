@@ -20,9 +20,14 @@ namespace optimist::sql {
 /// the expected version. Column names are unique in a Table and updates never assign the key
 /// or the version, so no two placeholders of one statement share a name.
 
-/// `CREATE TABLE IF NOT EXISTS` with the dialect's types, key column and checks, NOT NULL
-/// for non-nullable columns and UNIQUE for unique ones. No placeholders.
+/// `CREATE TABLE IF NOT EXISTS` with the dialect's types, key column and checks, and NOT
+/// NULL for non-nullable columns. No placeholders.
 [[nodiscard]] std::string create_table(const Dialect& d, const Table& t);
+
+/// `CREATE UNIQUE INDEX IF NOT EXISTS` of `identity` (one of t's), named Table::index_name,
+/// over its columns in their order. No placeholders.
+[[nodiscard]] std::string create_unique_index(const Dialect& d, const Table& t,
+                                              const Identity& identity);
 
 /// Every column of one row, in column order. Binds: key.
 [[nodiscard]] std::string select_row(const Dialect& d, const Table& t);

@@ -57,6 +57,7 @@ const sql::Dialect sqlite_dialect{
     // could not upgrade.
     .begin = "BEGIN IMMEDIATE",
     .stored_columns = "SELECT \"name\" FROM pragma_table_info(:table_name)",
+    .stored_indexes = "SELECT \"name\" FROM pragma_index_list(:table_name)",
     .schema_lock = "",
     .failure_spoils_statements = true,
     .schema_work_spoils_connection = false,

@@ -12,15 +12,27 @@ namespace optimist::sqlite {
 
 namespace {
 
-// The column of "UNIQUE constraint failed: table.column[, table.column2]".
-std::string failed_column(const std::string& message) {
+// The columns of "UNIQUE constraint failed: table.column[, table.column2]", without the
+// table: "column, column2". The SQL store maps them to the identity (sql::name_identity).
+std::string failed_columns(const std::string& message) {
   static constexpr std::string_view marker = "constraint failed: ";
   auto at = message.find(marker);
   if (at == std::string::npos) return {};
-  std::string rest = message.substr(at + marker.size());
-  rest = rest.substr(0, rest.find_first_of(", \n"));
-  const auto dot = rest.rfind('.');
-  return dot == std::string::npos ? rest : rest.substr(dot + 1);
+  const std::string_view rest = std::string_view(message).substr(at + marker.size());
+  std::string_view list = rest.substr(0, rest.find('\n'));
+  while (!list.empty() && (list.back() == ' ' || list.back() == '\r')) list.remove_suffix(1);
+  std::string out;
+  for (std::size_t from = 0; from < list.size();) {
+    std::size_t to = list.find(", ", from);
+    if (to == std::string_view::npos) to = list.size();
+    std::string_view name = list.substr(from, to - from);
+    if (const auto dot = name.rfind('.'); dot != std::string_view::npos)
+      name.remove_prefix(dot + 1);
+    if (!out.empty()) out += ", ";
+    out += name;
+    from = to + 2;
+  }
+  return out;
 }
 
 }  // namespace
@@ -28,7 +40,7 @@ std::string failed_column(const std::string& message) {
 sql::DatabaseError database_error(int code, std::string message, bool lost) {
   sql::DatabaseError out;
   out.code = std::to_string(code & 0xff);  // the primary result code
-  out.constraint = failed_column(message);
+  out.constraint = failed_columns(message);
   out.message = std::move(message);
   out.lost = lost;
   return out;

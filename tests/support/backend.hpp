@@ -21,6 +21,10 @@ struct Backend {
   std::string name;  ///< the test parameter name: Memory, Sqlite, Postgres, ...
   /// Opens a fresh, empty store (no tables of earlier tests visible).
   std::function<Result<std::shared_ptr<Store>>()> open;
+  /// Opens another store on the database of `store`, which `open` returned: the same SQLite
+  /// file or PostgreSQL schema, on connections of its own. A memory store, and a SQLite
+  /// database in memory, live inside their store: reopening one gives that store back.
+  std::function<Result<std::shared_ptr<Store>>(const std::shared_ptr<Store>& store)> reopen{};
   /// Iterations per thread in concurrency tests: as many as the backend runs in seconds.
   int iterations = 20'000;
   /// Why this backend cannot run here (say, no database configured); empty when it can.

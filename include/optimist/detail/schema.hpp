@@ -250,6 +250,14 @@ struct Schema {
             ...);
   }
 
+  /// The columns of identity I, in its order.
+  template <class I>
+  static std::vector<std::size_t> identity_columns() {
+    return []<class... Ms>(std::tuple<Ms...>*) {
+      return std::vector<std::size_t>{column<Ms::value>...};
+    }(static_cast<typename I::members*>(nullptr));
+  }
+
   /// The Table of T, built and validated once per process.
   static const Result<Table>& table();
 };
@@ -278,9 +286,19 @@ const Result<Table>& Schema<T>::table() {
                                  .nullable = IsOptional<V>::value,
                                  .required = a.constraints.required,
                                  .max_length = a.constraints.max_length,
-                                 .unique = a.constraints.unique,
                                  .default_value = to_value(defaults.*(a.member))});
+      if (a.constraints.unique) {  // shorthand for the identity of this attribute alone
+        t.identities.push_back(
+            Identity{.name = std::string(a.name), .columns = {t.columns.size() - 1}});
+      }
     });
+    std::apply(
+        [&]<class... Is>(const Is&...) {
+          (t.identities.push_back(
+               Identity{.name = std::string(Is::name), .columns = identity_columns<Is>()}),
+           ...);
+        },
+        spec.identities);
     return finish_table(std::move(t));
   }();
   return built;
