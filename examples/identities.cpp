@@ -30,5 +30,7 @@ int main() {
        tags.create(set<&Tag::owner_id>(1), set<&Tag::name>("green")));
   show("renaming blue to red", tags.update(blue, set<&Tag::name>("red")));
   show("giving blue red's slug", tags.update(blue, set<&Tag::slug>("red")));
+  show("owner 1's tag named blue", tags.get_by<"by_owner_and_name">(1, "blue"));
+  show("owner 3's tag named blue", tags.get_by<"by_owner_and_name">(3, "blue"));
   return 0;
 }

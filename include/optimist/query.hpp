@@ -376,6 +376,61 @@ constexpr std::size_t max_limit() {
 
 }  // namespace detail
 
+namespace detail {
+
+/// Where resource T's identity `Name` is: a declared identity<> (its index in the spec's
+/// identities) or a unique attribute named so (its column); `none` when neither.
+template <class T, FixedString Name>
+struct IdentityLookup {
+  using S = Schema<T>;
+  static constexpr std::size_t none = static_cast<std::size_t>(-1);
+  using Identities = std::remove_cvref_t<decltype(S::spec.identities)>;
+  static constexpr std::size_t declared = [] {
+    std::size_t found = none;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((std::tuple_element_t<I, Identities>::name == Name.view() ? (void)(found = I) : (void)0),
+       ...);
+    }
+    (std::make_index_sequence<std::tuple_size_v<Identities>>{});
+    return found;
+  }();
+  static constexpr std::size_t attribute = [] {
+    std::size_t found = none;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      ((std::get<I>(S::spec.attributes).constraints.unique &&
+                std::get<I>(S::spec.attributes).name == Name.view()
+            ? (void)(found = I)
+            : (void)0),
+       ...);
+    }
+    (std::make_index_sequence<S::size>{});
+    return found;
+  }();
+};
+
+/// The filter that identity `Name` of T holds `values`.
+template <class T, FixedString Name, class... Vs>
+Where<T> identity_filter(const Vs&... values) {
+  using L = IdentityLookup<T, Name>;
+  static_assert(L::declared != L::none || L::attribute != L::none,
+                "optimist: the resource declares no identity (or unique attribute) of that name");
+  if constexpr (L::declared != L::none) {
+    using Members = typename std::tuple_element_t<L::declared, typename L::Identities>::members;
+    return [&]<class... Ms>(std::tuple<Ms...>*) {
+      static_assert(
+          sizeof...(Ms) == sizeof...(Vs),
+          "optimist: get_by<> takes one value per attribute of the identity, in its order");
+      return and_(eq<Ms::value>(values)...);
+    }(static_cast<Members*>(nullptr));
+  } else {
+    static_assert(sizeof...(Vs) == 1, "optimist: get_by<> of a unique attribute takes one value");
+    constexpr auto member = std::tuple_element_t<L::attribute, typename L::S::Attributes>::member;
+    return eq<member>(values...);
+  }
+}
+
+}  // namespace detail
+
 /// One page of a query's records, and where the next one starts.
 template <class T>
 struct Page {

@@ -88,6 +88,15 @@ class Resource {
     return S::from_row(*table_, std::move(row));
   }
 
+  /// The record whose identity `Name` holds `values`: a declared identity<"Name", ...>, with
+  /// one value per attribute in its order, or a unique attribute named `Name`, with one; each
+  /// value typed as for eq<>. It reads through Action, whose base filter applies.
+  /// Errors: not_found, invalid (a value that cannot be stored), unavailable, internal.
+  template <detail::FixedString Name, class Action = ReadAction, class... Vs>
+  [[nodiscard]] Result<T> get_by(const Vs&... values) const {
+    return one<Action>(detail::identity_filter<T, Name>(values...));
+  }
+
   /// The records `query` selects (a Query<T>, or a Where<T> filter), in its order.
   /// Errors: invalid (a value that cannot be stored, such as text that is not valid UTF-8 or
   /// holds a NUL, or a double that is not finite: `fields` names the attributes), unavailable,
