@@ -169,6 +169,9 @@ std::optional<std::string> from_base64url(std::string_view text) {
                                 static_cast<int>(padded.size()));
   if (n < 0) return std::nullopt;
   out.resize(static_cast<std::size_t>(n) - pad);
+  // Only the one spelling base64url() writes: unused low bits in the last character would
+  // otherwise let several texts stand for one cursor.
+  if (base64url(out) != text) return std::nullopt;
   return out;
 }
 
