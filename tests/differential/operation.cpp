@@ -270,9 +270,20 @@ std::string_view field_name(Res res, std::size_t slot) noexcept {
 
 std::vector<Op> generate(std::uint64_t seed, std::size_t count) {
   Draw d(seed);
+  // Queries come from a draw of their own, between the other operations, so that a seed's
+  // other operations stay what they were before queries were drawn.
+  Draw queries(seed ^ 0x9E3779B97F4A7C15ULL);
   std::vector<Op> ops;
   ops.reserve(count);
   while (ops.size() < count) {
+    if (queries.percent(12)) {
+      Op q;
+      q.kind = OpKind::query;
+      q.res = static_cast<Res>(queries.below(4));
+      q.amount = static_cast<std::int64_t>(queries.below(std::uint64_t{1} << 40));
+      ops.push_back(std::move(q));
+      continue;
+    }
     const auto roll = d.below(100);
     if (roll < 22) {
       ops.push_back(simple(d, OpKind::create, false));
@@ -369,6 +380,8 @@ std::string_view kind_name(OpKind k) {
       return "unit";
     case OpKind::transaction:
       return "transaction";
+    case OpKind::query:
+      return "query";
   }
   return "?";
 }
@@ -399,6 +412,8 @@ std::string target_text(const Op& op) {
 std::string describe(const Op& op) {
   std::string out(kind_name(op.kind));
   if (op.kind == OpKind::fail) return out;
+  if (op.kind == OpKind::query)
+    return out + fmt::format(" {} {}", name_of(op.res), render(op.amount));
   if (op.kind == OpKind::unit || op.kind == OpKind::transaction) {
     out += " [";
     for (std::size_t i = 0; i < op.steps.size(); ++i) {

@@ -32,6 +32,8 @@ enum class OpKind {
   fail,           ///< in a unit only: a step that fails with an application's error kind
   unit,           ///< optimist::Unit of `steps`, all or nothing
   transaction,    ///< Store::begin(), `steps` through Resource::in(), then commit or rollback
+  query,          ///< DataLayer::select of a random selection drawn from `amount` (a seed),
+                  ///< and the same selection walked in keyset pages to its end
 };
 
 /// Which copy of a record an update, destroy or change_locked passes.

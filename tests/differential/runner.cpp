@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <random>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -45,6 +46,83 @@ struct View {
 std::size_t index_of(Res res) {
   return static_cast<std::size_t>(res);
 }
+
+/// Random selections over a table's columns (never its key, which differs between stores),
+/// with the values that make their semantics matter: NULLs, ties, code points, empty lists.
+class SelectionDraw {
+ public:
+  SelectionDraw(std::uint64_t seed, const Table& table) : rng_(seed), table_(table) {}
+  std::uint64_t below(std::uint64_t n) { return rng_() % n; }
+
+  Selection selection() {
+    Selection s;
+    if (below(5) != 0) s.where = condition(0);
+    for (auto n = below(3); n > 0; --n) {
+      const std::size_t c = column();
+      if (std::none_of(s.order.begin(), s.order.end(),
+                       [&](const SortKey& k) { return k.column == c; })) {
+        s.order.push_back({c, below(2) == 0});
+      }
+    }
+    if (below(2) == 0) s.limit = below(6);
+    if (below(4) == 0) s.offset = below(4);
+    return s;
+  }
+
+ private:
+  std::size_t column() {
+    std::size_t c = table_.primary_key;
+    while (c == table_.primary_key) c = below(table_.columns.size());
+    return c;
+  }
+
+  Value value(ColumnType type) {
+    switch (type) {
+      case ColumnType::integer: {
+        static constexpr std::int64_t pool[] = {-1, 0, 1, 2, 3, 5, 100};
+        return pool[below(std::size(pool))];
+      }
+      case ColumnType::real: {
+        static constexpr double pool[] = {-1.5, 0.0, 1.0, 2.5, 100.0};
+        return pool[below(std::size(pool))];
+      }
+      case ColumnType::boolean:
+        return below(2) == 0;
+      case ColumnType::text: {
+        static const char* const pool[] = {"",  "a",  "A", "Zo\xc3\xab", "\xc3\xa9",
+                                           "%", "_a", "b", "NC"};
+        return std::string(pool[below(std::size(pool))]);
+      }
+    }
+    return {};
+  }
+
+  Condition condition(int depth) {
+    const auto roll = below(10);
+    if (depth < 2 && roll >= 7) {
+      const auto kind = roll == 7   ? Condition::Kind::all_of
+                        : roll == 8 ? Condition::Kind::any_of
+                                    : Condition::Kind::none_of;
+      std::vector<Condition> operands;
+      for (auto n = 1 + below(3); n > 0; --n) operands.push_back(condition(depth + 1));
+      return Condition::joined(kind, std::move(operands));
+    }
+    const std::size_t c = column();
+    const ColumnType type = table_.columns[c].type;
+    auto compare = static_cast<Compare>(below(9));
+    if (compare == Compare::starts_with && type != ColumnType::text) compare = Compare::eq;
+    std::vector<Value> values;
+    if (compare == Compare::in) {
+      for (auto n = below(4); n > 0; --n) values.push_back(value(type));
+    } else if (compare != Compare::is_null) {
+      values.push_back(value(type));
+    }
+    return Condition::of(compare, c, std::move(values));
+  }
+
+  std::mt19937_64 rng_;
+  const Table& table_;
+};
 
 class Runner {
  public:
@@ -230,6 +308,8 @@ class Runner {
           return done(result);
         }
         break;
+      case OpKind::query:
+        return query<T>(op);
       case OpKind::fail:
       case OpKind::unit:
       case OpKind::transaction:
@@ -328,6 +408,7 @@ class Runner {
       case OpKind::get:
       case OpKind::unit:
       case OpKind::transaction:
+      case OpKind::query:
         return;
     }
   }
@@ -375,6 +456,42 @@ class Runner {
     out += fmt::format("failed at {}: {}", r.error().step.empty() ? "-" : r.error().step,
                        render(static_cast<const Error&>(r.error())));
     return out;
+  }
+
+  /// The records of `rows`, each rendered, keys as handles.
+  template <class T>
+  std::string records(std::vector<Row>&& rows) const {
+    std::string out = "[";
+    for (Row& row : rows) {
+      auto t = detail::Schema<T>::from_row(resource<T>().table(), std::move(row));
+      out += (out.size() == 1 ? "" : "; ") + (t ? render(t.value()) : "?");
+    }
+    return out + "]";
+  }
+
+  /// A random selection of T's table drawn from the op's seed, read at once and walked in
+  /// keyset pages: every store must give the same records in the same order.
+  template <class T>
+  std::string query(const Op& op) {
+    const Table& table = resource<T>().table();
+    SelectionDraw draw(static_cast<std::uint64_t>(std::get<std::int64_t>(op.amount)), table);
+    const Selection s = draw.selection();
+    auto rows = store_->select(table, "query", s);
+    std::string out = rows ? "select " + records<T>(std::move(rows).value())
+                           : "select error " + render(rows.error());
+    Selection paged = s;
+    paged.offset = 0;
+    paged.limit = 1 + draw.below(3);
+    std::vector<Row> walked;
+    std::string cursor;
+    for (int pages = 0; pages < 1000; ++pages) {
+      auto page = detail::page_rows(*store_, *store_, table, "query", paged, cursor);
+      if (!page) return out + " pages: error " + render(page.error());
+      for (Row& row : page.value().rows) walked.push_back(std::move(row));
+      if (!page.value().next) break;
+      cursor = *page.value().next;
+    }
+    return out + " pages " + records<T>(std::move(walked));
   }
 
   template <class T>
