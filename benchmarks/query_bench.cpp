@@ -284,7 +284,7 @@ void data_layer_by_owner(benchmark::State& state, const Target& target) {
   for (auto _ : state) {
     optimist::Selection s;
     s.where =
-        optimist::Condition::of(optimist::Test::eq, owner_column, {optimist::Value{next_owner(i)}});
+        optimist::Condition::of(optimist::Compare::eq, owner_column, {optimist::Value{next_owner(i)}});
     auto r = f.store->select(table, "read", std::move(s));
     if (!r || r.value().size() != per_owner) {
       state.SkipWithError("the query failed or read another number of records");
