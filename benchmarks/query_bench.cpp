@@ -19,6 +19,12 @@
 // statements run. data_layer is optimist one layer down (DataLayer::select: rows, no typed
 // records). Each iteration reads another owner or another page, the same sequence on every
 // side.
+//
+// --iterations=N runs every benchmark for exactly N iterations, once per repetition, for
+// instruction counts: valgrind --tool=callgrind --collect-atstart=no
+// --toggle-collect='*optimist_page*' build/benchmarks/query_bench --iterations=200
+// --benchmark_filter=optimist/keyset_page/sqlite_memory, then the total less
+// Fixture::Fixture's share (the table's setup, made by the first benchmark of a target) over N.
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -32,11 +38,13 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sqlite/backend.hpp"  // optimist's pragma runner, for the raw SQLite sessions
@@ -500,6 +508,18 @@ void remove_sqlite(const std::string& file) {
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
+  // --iterations=N: every benchmark runs exactly N iterations, once per repetition, so that an
+  // instruction count (valgrind --tool=callgrind) divides into reads.
+  benchmark::IterationCount iterations = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--iterations=")) {
+      iterations = std::strtoll(argv[i] + std::strlen("--iterations="), nullptr, 10);
+    } else {
+      std::cerr << "query_bench: unknown option " << arg << '\n';
+      return 2;
+    }
+  }
 
   const std::string file = temp_file("wal.db");
   remove_sqlite(file);
@@ -558,6 +578,7 @@ int main(int argc, char** argv) {
       // SQLite works in this thread: CPU time, steadier than wall time on a shared machine.
       // PostgreSQL mostly waits for the server: wall time.
       if (t.postgres) b->UseRealTime();
+      if (iterations > 0) b->Iterations(iterations);
     }
   }
 

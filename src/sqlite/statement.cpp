@@ -99,9 +99,16 @@ class SqliteStatement final : public sql::Statement {
     return true;
   }
 
-  // Reads column `i` of the current row into `s`.
+  // Reads column `i` of the current row into `s`. Each sqlite3_column_* call takes and
+  // releases the connection's mutex; sqlite3_column_value takes it once per column, and the
+  // type and value are then read from the value without it. SQLite calls such a value
+  // unprotected: reading it is safe while no other thread uses the connection, which holds
+  // for every statement (one thread at a time, see sql::Statement). Before, the type and the
+  // value (and a text's length) were each one call: 16 mutex round trips for a row of Tag,
+  // now 7.
   void read(int i, Slot& s) {
-    const int type = sqlite3_column_type(stmt_, i);
+    sqlite3_value* value = sqlite3_column_value(stmt_, i);
+    const int type = sqlite3_value_type(value);
     if (type == SQLITE_NULL) {
       s.indicator = soci::i_null;
       return;
@@ -111,14 +118,15 @@ class SqliteStatement final : public sql::Statement {
       using V = std::decay_t<decltype(v)>;
       if constexpr (std::is_same_v<V, std::string>) {
         if (type != SQLITE_TEXT) cannot_convert();
-        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
-        v.assign(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i)));
+        // The text first, then its length, as SQLite asks.
+        const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+        v.assign(text, static_cast<std::size_t>(sqlite3_value_bytes(value)));
       } else if constexpr (std::is_same_v<V, double>) {
         if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) cannot_convert();
-        v = sqlite3_column_double(stmt_, i);
+        v = sqlite3_value_double(value);
       } else {
         if (type != SQLITE_INTEGER) cannot_convert();
-        v = sqlite3_column_int64(stmt_, i);
+        v = sqlite3_value_int64(value);
       }
     });
   }
