@@ -169,6 +169,9 @@ std::optional<std::string> from_base64url(std::string_view text) {
                                 static_cast<int>(padded.size()));
   if (n < 0) return std::nullopt;
   out.resize(static_cast<std::size_t>(n) - pad);
+  // The last character of an unpadded text carries bits that decoding drops: only the
+  // encoding base64url() writes is the cursor, so that no altered text decodes to it.
+  if (base64url(out) != text) return std::nullopt;
   return out;
 }
 
