@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#include "resources/tag.hpp"
+
+int main() {
+  const auto where = optimist::is_null<&app::Tag::name>();
+  return static_cast<int>(where.condition().values.size());
+}
