@@ -130,9 +130,42 @@ TEST(DifferentialShrink, ShrinksTheStepsOfAUnitToTheOneTheComparisonFlags) {
   EXPECT_THAT(shrunk[0].steps, ElementsAre(step));
 }
 
+TEST(DifferentialShrink, ShrinksTheWritesBetweenPagesToTheOneTheComparisonFlags) {
+  const std::vector<Op> ops =
+      optimist::differential::generate(5, 40, optimist::differential::Mix::queries);
+  const auto walk = std::find_if(ops.begin(), ops.end(), [](const Op& op) {
+    return op.kind == OpKind::pages && op.steps.size() >= 3;
+  });
+  ASSERT_NE(walk, ops.end());
+  const Op step = walk->steps[2];
+
+  const auto stores = two_memory_stores();
+  const auto has_step = [&](const std::vector<Op>& candidate,
+                            const std::vector<Trace>&) -> std::optional<Discrepancy> {
+    for (const Op& op : candidate) {
+      if (op.kind == OpKind::pages && count(op.steps, step) > 0) {
+        return Discrepancy{"synthetic", {}};
+      }
+    }
+    return std::nullopt;
+  };
+  const auto shrunk = optimist::differential::shrink_sequence(ops, [&](const std::vector<Op>& c) {
+    return optimist::differential::check(c, stores, has_step).has_value();
+  });
+  ASSERT_EQ(shrunk.size(), 1u);
+  EXPECT_EQ(shrunk[0].kind, OpKind::pages);
+  EXPECT_EQ(shrunk[0].query, walk->query);
+  EXPECT_THAT(shrunk[0].steps, ElementsAre(step));
+}
+
 TEST(DifferentialGenerate, IsTheSameForTheSameSeedAndDiffersForAnother) {
   EXPECT_EQ(optimist::differential::generate(11, 50), optimist::differential::generate(11, 50));
   EXPECT_NE(optimist::differential::generate(11, 50), optimist::differential::generate(12, 50));
+  using optimist::differential::Mix;
+  EXPECT_EQ(optimist::differential::generate(11, 50, Mix::queries),
+            optimist::differential::generate(11, 50, Mix::queries));
+  EXPECT_NE(optimist::differential::generate(11, 50, Mix::queries),
+            optimist::differential::generate(12, 50, Mix::queries));
 }
 
 // Agreement on sequences that never reach an error path would prove little: over the
@@ -173,6 +206,36 @@ TEST(DifferentialGenerate, DefaultSeedsReachEveryKindOfAnswer) {
                                "active=true"}) {
     EXPECT_THAT(all, HasSubstr(expected));
   }
+}
+
+// The same for the queries mix: results empty and not, walks over several pages with writes
+// between them, the refusals of page(), one() and invalid values.
+TEST(DifferentialGenerate, DefaultSeedsOfTheQueriesMixReachEveryKindOfAnswer) {
+  const Backend memory{"Memory", [] { return optimist::open("memory:"); }};
+  std::string all;
+  for (std::uint64_t seed = 1; seed <= optimist::differential::default_runs; ++seed) {
+    const Trace t = optimist::differential::run(
+        optimist::differential::generate(seed, optimist::differential::default_length,
+                                         optimist::differential::Mix::queries),
+        memory);
+    EXPECT_EQ(t.broken, "") << "seed " << seed;
+    for (const std::string& o : t.outcomes) all += o + '\n';
+  }
+  for (const char* expected :
+       {"ok []", "ok [{", "page 1: [{", "page 4: [", "] end", "; s0: ok", "count=0 exists=false",
+        "exists=true", "not_found Gauge.read", "error invalid Player.read\n",
+        "read field=reading:out_of_range", "read field=name:invalid_utf8",
+        "field=limit:out_of_range", "field=offset:not_accepted", ":duplicate_name", "[s0: ok [{",
+        "[s0: ok count="}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << "no answer holds " << expected;
+  }
+}
+
+TEST(DifferentialGenerate, TheWritesMixIsTheOneThatFoundTheBugsOfTheWritePaths) {
+  EXPECT_EQ(optimist::differential::generate(16, 40),
+            optimist::differential::generate(16, 40, optimist::differential::Mix::writes));
+  EXPECT_NE(optimist::differential::generate(16, 40),
+            optimist::differential::generate(16, 40, optimist::differential::Mix::queries));
 }
 
 }  // namespace

@@ -9,13 +9,18 @@ namespace optimist::differential {
 
 std::optional<Discrepancy> first_difference(const std::vector<Op>& ops,
                                             const std::vector<Trace>& traces) {
-  if (traces.size() < 2) return std::nullopt;
-  const Trace& reference = traces.front();
   auto answers = [&](auto field) {
     std::vector<std::string> out;
     for (const Trace& t : traces) out.push_back(field(t));
     return out;
   };
+  for (const Trace& t : traces) {
+    if (!t.broken.empty()) {
+      return Discrepancy{"a broken promise", answers([](const Trace& x) { return x.broken; })};
+    }
+  }
+  if (traces.size() < 2) return std::nullopt;
+  const Trace& reference = traces.front();
   for (std::size_t i = 0; i < ops.size(); ++i) {
     auto at = [i](const Trace& t) { return i < t.outcomes.size() ? t.outcomes[i] : "(not run)"; };
     for (const Trace& t : traces) {
@@ -71,12 +76,14 @@ std::vector<Op> shrink_sequence(std::vector<Op> ops,
 }
 
 std::optional<Finding> explore(std::uint64_t seed, std::size_t length,
-                               const std::vector<Backend>& backends, const Comparison& compare) {
-  const std::vector<Op> ops = generate(seed, length);
+                               const std::vector<Backend>& backends, const Comparison& compare,
+                               Mix mix) {
+  const std::vector<Op> ops = generate(seed, length, mix);
   if (!check(ops, backends, compare)) return std::nullopt;
   Finding f;
   f.seed = seed;
   f.length = length;
+  f.mix = mix;
   f.shrunk = shrink_sequence(ops, [&](const std::vector<Op>& candidate) {
     return check(candidate, backends, compare).has_value();
   });
@@ -89,10 +96,11 @@ std::optional<Finding> explore(std::uint64_t seed, std::size_t length,
 std::string report(const Finding& finding, const std::vector<Backend>& backends) {
   std::size_t width = 0;
   for (const Backend& b : backends) width = std::max(width, b.name.size());
+  const bool queries = finding.mix == Mix::queries;
   std::string out = fmt::format(
-      "The backends disagree on seed {} ({} operations); the shortest sequence that still "
+      "The backends disagree on seed {} ({} operations{}); the shortest sequence that still "
       "shows it has {}:\n",
-      finding.seed, finding.length, finding.shrunk.size());
+      finding.seed, finding.length, queries ? " of the queries mix" : "", finding.shrunk.size());
   for (std::size_t i = 0; i < finding.shrunk.size(); ++i) {
     out += fmt::format("  {}: {}\n", i, describe(finding.shrunk[i]));
     for (std::size_t b = 0; b < backends.size() && b < finding.traces.size(); ++b) {
@@ -123,9 +131,9 @@ std::string report(const Finding& finding, const std::vector<Backend>& backends)
   }
   out += fmt::format(
       "Replay: OPTIMIST_DIFF_SEED={} OPTIMIST_DIFF_OPS={} build/tests/differential_test "
-      "--gtest_filter='*Differential*' (this seed only); more seeds: OPTIMIST_DIFF_RUNS=N, "
+      "--gtest_filter='*Differential.{}*' (this seed only); more seeds: OPTIMIST_DIFF_RUNS=N, "
       "from OPTIMIST_DIFF_SEED on.\n",
-      finding.seed, finding.length);
+      finding.seed, finding.length, queries ? "SeededQueries" : "SeededSequences");
   return out;
 }
 

@@ -29,8 +29,8 @@ struct Discrepancy {
 using Comparison = std::function<std::optional<Discrepancy>(const std::vector<Op>& ops,
                                                             const std::vector<Trace>& traces)>;
 
-/// The default Comparison: each trace against the first one, operation by operation, then
-/// the final state.
+/// The default Comparison: a promise one store broke on its own (Trace::broken), then each
+/// trace against the first one, operation by operation, then the final state.
 [[nodiscard]] std::optional<Discrepancy> first_difference(const std::vector<Op>& ops,
                                                           const std::vector<Trace>& traces);
 
@@ -48,16 +48,18 @@ using Comparison = std::function<std::optional<Discrepancy>(const std::vector<Op
 struct Finding {
   std::uint64_t seed = 0;
   std::size_t length = 0;     ///< operations generated from the seed
+  Mix mix = Mix::writes;      ///< of which mix
   std::vector<Op> shrunk;     ///< the shortest sequence that still disagrees
   Discrepancy discrepancy;    ///< on `shrunk`
   std::vector<Trace> traces;  ///< of `shrunk`, per backend
 };
 
-/// Generates `length` operations from `seed`, runs them on every backend and, when they
-/// disagree, shrinks the sequence. Nothing when they agree.
+/// Generates `length` operations of `mix` from `seed`, runs them on every backend and, when
+/// they disagree, shrinks the sequence. Nothing when they agree.
 [[nodiscard]] std::optional<Finding> explore(std::uint64_t seed, std::size_t length,
                                              const std::vector<Backend>& backends,
-                                             const Comparison& compare = first_difference);
+                                             const Comparison& compare = first_difference,
+                                             Mix mix = Mix::writes);
 
 /// The finding for people: seed, the shrunk sequence one operation per line (with the
 /// records its targets resolved to and each backend's answer), where they differ, and how

@@ -3,8 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <bit>
 #include <limits>
+#include <optional>
 #include <random>
 
 namespace optimist::differential {
@@ -168,11 +170,17 @@ Res resource(Draw& d) {
   return roll < 35 ? Res::player : roll < 55 ? Res::address : roll < 75 ? Res::member : Res::gauge;
 }
 
-Op simple(Draw& d, OpKind kind, bool in_unit) {
+// An operation of `kind` on a resource drawn here, or on `res` when given (and, for an atomic
+// change, a resource with a counter).
+Op simple(Draw& d, OpKind kind, bool in_unit, std::optional<Res> res = std::nullopt) {
   Op op;
   op.kind = kind;
   const bool atomic = kind == OpKind::change || kind == OpKind::change_locked;
-  op.res = atomic ? (d.percent(60) ? Res::player : Res::gauge) : resource(d);
+  if (res && (!atomic || *res == Res::player || *res == Res::gauge)) {
+    op.res = *res;
+  } else {
+    op.res = atomic ? (d.percent(60) ? Res::player : Res::gauge) : resource(d);
+  }
   if (kind == OpKind::create) {
     const std::size_t slots = op.res == Res::player ? 1 : slots_of(op.res);
     for (std::size_t i = 0; i < slots; ++i) {
@@ -222,6 +230,186 @@ Op compound(Draw& d, OpKind kind) {
   return op;
 }
 
+// The queries mix: most records on the resources whose columns differ most in type.
+Res query_resource(Draw& d) {
+  const auto roll = d.below(100);
+  return roll < 45 ? Res::gauge : roll < 80 ? Res::player : roll < 90 ? Res::member : Res::address;
+}
+
+enum class ColumnKind { integer, real, boolean, text };
+
+ColumnKind kind_of(Res res, std::size_t column) {
+  if (column < 2) return ColumnKind::integer;
+  const std::size_t slot = column - 2;
+  switch (res) {
+    case Res::player:
+      return slot == 0 ? ColumnKind::text : ColumnKind::integer;
+    case Res::address:
+    case Res::member:
+      return ColumnKind::text;
+    case Res::gauge:
+      break;
+  }
+  constexpr ColumnKind gauge[] = {ColumnKind::real, ColumnKind::boolean, ColumnKind::text,
+                                  ColumnKind::integer};
+  return gauge[slot % 4];
+}
+
+bool nullable(Res res, std::size_t column) {
+  return res == Res::gauge && column >= 4;  // note, limit
+}
+
+// Prefixes that LIKE would read as wildcards or escapes, quotes, and the last code points.
+constexpr std::string_view special_prefixes[] = {
+    "%", "_", "\\", "'", "\"", "O'", "%_", "e\u0301", "\xF4\x8F\xBF\xBF", "\xED\x9F\xBF",
+};
+
+// A value a query compares column `column` of `res` with: near the values stored, now and
+// then one no column holds (text not UTF-8, a NaN).
+Value query_literal(Draw& d, Res res, std::size_t column) {
+  switch (kind_of(res, column)) {
+    case ColumnKind::integer:
+      if (column == 1) return Value{static_cast<std::int64_t>(1 + d.below(4))};
+      return Value{d.percent(50) ? static_cast<std::int64_t>(d.below(41)) - 20 : number(d)};
+    case ColumnKind::real:
+      return Value{real(d)};
+    case ColumnKind::boolean:
+      return Value{d.percent(50)};
+    case ColumnKind::text:
+      break;
+  }
+  const auto roll = d.below(100);
+  if (roll < 55) return Value{std::string(d.one_of(fragments))};
+  if (roll < 75) return Value{first_code_points(d.one_of(fragments), 1 + d.below(2))};
+  if (roll < 90) return Value{text(d, 0)};
+  if (res == Res::member) return Value{std::string(d.one_of(emails))};
+  return Value{std::string()};
+}
+
+Value prefix(Draw& d) {
+  const auto roll = d.below(100);
+  if (roll < 50) return Value{first_code_points(d.one_of(fragments), 1 + d.below(3))};
+  if (roll < 62) return Value{std::string()};
+  if (roll < 85) return Value{std::string(d.one_of(special_prefixes))};
+  return Value{text(d, 0)};
+}
+
+QueryFilter query_filter(Draw& d, Res res, int depth) {
+  QueryFilter f;
+  if (depth < 3 && d.percent(30)) {
+    const auto k = d.below(3);
+    f.kind = k == 0   ? Condition::Kind::all_of
+             : k == 1 ? Condition::Kind::any_of
+                      : Condition::Kind::none_of;
+    const std::size_t n = f.kind == Condition::Kind::none_of ? 1 : 2 + d.below(2);
+    for (std::size_t i = 0; i < n; ++i) f.operands.push_back(query_filter(d, res, depth + 1));
+    return f;
+  }
+  f.kind = Condition::Kind::test;
+  f.column = 1 + d.below(columns_of(res) - 1);
+  const auto t = d.below(100);
+  f.test = t < 15   ? Compare::eq
+           : t < 25 ? Compare::ne
+           : t < 35 ? Compare::lt
+           : t < 43 ? Compare::le
+           : t < 53 ? Compare::gt
+           : t < 61 ? Compare::ge
+           : t < 75 ? Compare::in
+           : t < 83 ? Compare::is_null
+                    : Compare::starts_with;
+  if (f.test == Compare::is_null && !nullable(res, f.column)) f.test = Compare::eq;
+  if (f.test == Compare::starts_with && kind_of(res, f.column) != ColumnKind::text) f.test = Compare::lt;
+  if (f.test == Compare::is_null) return f;
+  if (f.test == Compare::starts_with) {
+    f.values.push_back(prefix(d));
+    return f;
+  }
+  const std::size_t n = f.test != Compare::in ? 1 : d.percent(10) ? 0 : 1 + d.below(5);
+  for (std::size_t i = 0; i < n; ++i) f.values.push_back(query_literal(d, res, f.column));
+  if (n > 0 && d.percent(40)) f.from = static_cast<std::uint32_t>(d.below(16));
+  return f;
+}
+
+QuerySpec query_spec(Draw& d, Res res, bool pages) {
+  QuerySpec q;
+  if (!d.percent(15)) q.where = query_filter(d, res, 0);
+  for (auto n = d.below(4); n > 0; --n) {
+    const std::size_t column = d.below(columns_of(res));
+    const bool twice = std::any_of(q.order.begin(), q.order.end(),
+                                   [&](const SortKey& k) { return k.column == column; });
+    if (!twice || d.percent(3)) q.order.push_back(SortKey{column, d.percent(50)});
+  }
+  if (pages) {
+    q.limit = d.percent(3) ? 0 : 1 + d.below(4);
+    if (d.percent(15)) q.offset = 1 + d.below(2);
+    return q;
+  }
+  if (d.percent(60)) q.limit = d.below(8);
+  if (d.percent(20)) q.offset = d.below(4);
+  return q;
+}
+
+Op query_op(Draw& d, OpKind kind, Res res) {
+  Op op;
+  op.kind = kind;
+  op.res = res;
+  op.query = query_spec(d, res, kind == OpKind::pages);
+  if (kind != OpKind::pages) return op;
+  // Writes between pages, most on the resource paged through.
+  for (auto n = d.below(5); n > 0; --n) {
+    const auto roll = d.below(100);
+    const OpKind k = roll < 40   ? OpKind::create
+                     : roll < 65 ? OpKind::update
+                     : roll < 85 ? OpKind::destroy
+                                 : OpKind::change;
+    op.steps.push_back(simple(d, k, false, d.percent(75) ? res : query_resource(d)));
+  }
+  return op;
+}
+
+// A transaction whose queries read its own writes, most on one resource.
+Op query_transaction(Draw& d) {
+  Op op;
+  op.kind = OpKind::transaction;
+  op.commit = d.percent(60);
+  const Res res = query_resource(d);
+  for (auto n = 2 + d.below(4); n > 0; --n) {
+    const Res r = d.percent(75) ? res : query_resource(d);
+    const auto roll = d.below(100);
+    if (roll < 20) {
+      op.steps.push_back(simple(d, OpKind::create, false, r));
+    } else if (roll < 35) {
+      op.steps.push_back(simple(d, OpKind::update, false, r));
+    } else if (roll < 45) {
+      op.steps.push_back(simple(d, OpKind::destroy, false, r));
+    } else if (roll < 55) {
+      op.steps.push_back(simple(d, OpKind::change, false, r));
+    } else {
+      op.steps.push_back(query_op(d,
+                                  roll < 75   ? OpKind::query
+                                  : roll < 88 ? OpKind::count
+                                              : OpKind::one,
+                                  r));
+    }
+  }
+  return op;
+}
+
+Op query_mix_op(Draw& d) {
+  const auto roll = d.below(100);
+  const Res res = query_resource(d);
+  if (roll < 30) return simple(d, OpKind::create, false, res);
+  if (roll < 37) return simple(d, OpKind::update, false, res);
+  if (roll < 41) return simple(d, OpKind::destroy, false, res);
+  if (roll < 45) return simple(d, OpKind::change, false, res);
+  if (roll < 47) return simple(d, OpKind::change_locked, false, res);
+  if (roll < 52) return query_transaction(d);
+  if (roll < 71) return query_op(d, OpKind::query, res);
+  if (roll < 78) return query_op(d, OpKind::count, res);
+  if (roll < 83) return query_op(d, OpKind::one, res);
+  return query_op(d, OpKind::pages, res);
+}
+
 // Doubles bit for bit: NaN equals itself, -0 differs from 0.
 bool same_value(const Value& a, const Value& b) {
   const auto* x = std::get_if<double>(&a);
@@ -238,10 +426,17 @@ bool operator==(const Field& a, const Field& b) noexcept {
   return a.mode == b.mode && same_value(a.value, b.value);
 }
 
+bool operator==(const QueryFilter& a, const QueryFilter& b) noexcept {
+  return a.kind == b.kind && a.test == b.test && a.column == b.column &&
+         std::equal(a.values.begin(), a.values.end(), b.values.begin(), b.values.end(),
+                    same_value) &&
+         a.from == b.from && a.operands == b.operands;
+}
+
 bool operator==(const Op& a, const Op& b) noexcept {
   return a.kind == b.kind && a.res == b.res && a.target == b.target && a.fields == b.fields &&
          same_value(a.amount, b.amount) && a.decrement == b.decrement && a.commit == b.commit &&
-         a.steps == b.steps;
+         a.steps == b.steps && a.query == b.query;
 }
 
 std::string_view name_of(Res res) noexcept {
@@ -268,17 +463,30 @@ std::string_view field_name(Res res, std::size_t slot) noexcept {
   return slot < 4 ? slot_names[static_cast<std::size_t>(res)][slot] : "?";
 }
 
-std::vector<Op> generate(std::uint64_t seed, std::size_t count) {
+std::string_view column_name(Res res, std::size_t column) noexcept {
+  return column == 0 ? "id" : column == 1 ? "version" : field_name(res, column - 2);
+}
+
+std::size_t columns_of(Res res) noexcept {
+  return 2 + slots_of(res);
+}
+
+std::vector<Op> generate(std::uint64_t seed, std::size_t count, Mix mix) {
   Draw d(seed);
   // Queries come from a draw of their own, between the other operations, so that a seed's
   // other operations stay what they were before queries were drawn.
   Draw queries(seed ^ 0x9E3779B97F4A7C15ULL);
   std::vector<Op> ops;
   ops.reserve(count);
+  // Queries need records to find: a quarter of the sequence creates them first.
+  while (mix == Mix::queries && ops.size() < count / 4) {
+    ops.push_back(simple(d, OpKind::create, false, d.percent(60) ? Res::gauge : Res::player));
+  }
+  while (mix == Mix::queries && ops.size() < count) ops.push_back(query_mix_op(d));
   while (ops.size() < count) {
     if (queries.percent(12)) {
       Op q;
-      q.kind = OpKind::query;
+      q.kind = OpKind::select;
       q.res = static_cast<Res>(queries.below(4));
       q.amount = static_cast<std::int64_t>(queries.below(std::uint64_t{1} << 40));
       ops.push_back(std::move(q));
@@ -382,8 +590,88 @@ std::string_view kind_name(OpKind k) {
       return "transaction";
     case OpKind::query:
       return "query";
+    case OpKind::select:
+      return "select";
+    case OpKind::count:
+      return "count";
+    case OpKind::one:
+      return "one";
+    case OpKind::pages:
+      return "pages";
   }
   return "?";
+}
+
+std::string_view test_name(Compare t) {
+  switch (t) {
+    case Compare::eq:
+      return "=";
+    case Compare::ne:
+      return "<>";
+    case Compare::lt:
+      return "<";
+    case Compare::le:
+      return "<=";
+    case Compare::gt:
+      return ">";
+    case Compare::ge:
+      return ">=";
+    case Compare::in:
+      return "in";
+    case Compare::is_null:
+      return "is null";
+    case Compare::starts_with:
+      return "starts_with";
+  }
+  return "?";
+}
+
+std::string filter_text(Res res, const QueryFilter& f) {
+  switch (f.kind) {
+    case Condition::Kind::all:
+      return "everything";
+    case Condition::Kind::test:
+      break;
+    case Condition::Kind::all_of:
+    case Condition::Kind::any_of: {
+      std::string out = "(";
+      for (std::size_t i = 0; i < f.operands.size(); ++i) {
+        if (i != 0) out += f.kind == Condition::Kind::all_of ? " and " : " or ";
+        out += filter_text(res, f.operands[i]);
+      }
+      return out + ")";
+    }
+    case Condition::Kind::none_of: {
+      std::string out = "not (";
+      for (std::size_t i = 0; i < f.operands.size(); ++i) {
+        if (i != 0) out += " or ";
+        out += filter_text(res, f.operands[i]);
+      }
+      return out + ")";
+    }
+  }
+  std::string out = fmt::format("{} {}", column_name(res, f.column), test_name(f.test));
+  if (f.test == Compare::is_null) return out;
+  std::string values;
+  for (std::size_t i = 0; i < f.values.size(); ++i) {
+    if (i != 0) values += ", ";
+    values += i == 0 && f.from
+                  ? fmt::format("value-of-#{}%live(else {})", *f.from, render(f.values[i]))
+                  : render(f.values[i]);
+  }
+  return out + (f.test == Compare::in ? " [" + values + "]" : " " + values);
+}
+
+std::string query_text(Res res, const QuerySpec& q) {
+  std::string out;
+  if (q.where.kind != Condition::Kind::all) out += " where " + filter_text(res, q.where);
+  for (std::size_t i = 0; i < q.order.size(); ++i) {
+    out += fmt::format("{}{} {}", i == 0 ? " order " : ", ", column_name(res, q.order[i].column),
+                       q.order[i].descending ? "desc" : "asc");
+  }
+  if (q.limit) out += fmt::format(" limit {}", *q.limit);
+  if (q.offset != 0) out += fmt::format(" offset {}", q.offset);
+  return out;
 }
 
 std::string target_text(const Op& op) {
@@ -412,8 +700,19 @@ std::string target_text(const Op& op) {
 std::string describe(const Op& op) {
   std::string out(kind_name(op.kind));
   if (op.kind == OpKind::fail) return out;
-  if (op.kind == OpKind::query)
+  if (op.kind == OpKind::select)
     return out + fmt::format(" {} {}", name_of(op.res), render(op.amount));
+  if (op.kind == OpKind::query || op.kind == OpKind::count || op.kind == OpKind::one ||
+      op.kind == OpKind::pages) {
+    out += fmt::format(" {}{}", name_of(op.res), query_text(op.res, op.query));
+    if (op.steps.empty()) return out;
+    out += " [";
+    for (std::size_t i = 0; i < op.steps.size(); ++i) {
+      out +=
+          fmt::format("{}s{} after page {}: {}", i == 0 ? "" : "; ", i, i, describe(op.steps[i]));
+    }
+    return out + "]";
+  }
   if (op.kind == OpKind::unit || op.kind == OpKind::transaction) {
     out += " [";
     for (std::size_t i = 0; i < op.steps.size(); ++i) {

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optimist/optimist.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,9 +33,18 @@ enum class OpKind {
   fail,           ///< in a unit only: a step that fails with an application's error kind
   unit,           ///< optimist::Unit of `steps`, all or nothing
   transaction,    ///< Store::begin(), `steps` through Resource::in(), then commit or rollback
-  query,          ///< DataLayer::select of a random selection drawn from `amount` (a seed),
+  select,         ///< DataLayer::select of a random selection drawn from `amount` (a seed),
                   ///< and the same selection walked in keyset pages to its end
+  query,          ///< Resource::all of `query`
+  count,          ///< Resource::count and exists of `query`
+  one,            ///< Resource::one of `query`
+  pages,          ///< Resource::page of `query` to the end, step i of `steps` after page i
 };
+
+/// Which operations a sequence draws: writes only, as the sequences that found the bugs
+/// of the write paths; or queries among fewer writes, and page walks with writes between
+/// their pages.
+enum class Mix { writes, queries };
 
 /// Which copy of a record an update, destroy or change_locked passes.
 enum class Copy {
@@ -71,6 +81,34 @@ struct Field {
   friend bool operator==(const Field& a, const Field& b) noexcept;
 };
 
+/// A filter of a query operation, over the columns of its resource's table (0 the key, 1 the
+/// version, 2 on the attribute slots in order): optimist::Condition, except that a test's
+/// first value may be taken from a record the caller holds.
+struct QueryFilter {
+  Condition::Kind kind = Condition::Kind::all;
+  Compare test = Compare::eq;
+  std::size_t column = 0;
+  std::vector<Value> values;  ///< as the column's attribute: never null
+  /// A comparison or in: its first value is the column's value in the latest copy of record
+  /// #from%live of the resource (as Target::pick), unless there is none or it is null.
+  std::optional<std::uint32_t> from;
+  std::vector<QueryFilter> operands;
+
+  /// Values as Field's == compares them.
+  friend bool operator==(const QueryFilter& a, const QueryFilter& b) noexcept;
+};
+
+/// The query of a query, count, one or pages operation (for pages, `limit` is the page
+/// size).
+struct QuerySpec {
+  QueryFilter where;
+  std::vector<SortKey> order;  ///< a column twice makes the query invalid
+  std::optional<std::size_t> limit;
+  std::size_t offset = 0;
+
+  friend bool operator==(const QuerySpec&, const QuerySpec&) = default;
+};
+
 /// One operation of a sequence; units and transactions hold their steps.
 struct Op {
   OpKind kind = OpKind::get;
@@ -84,7 +122,8 @@ struct Op {
   Value amount;
   bool decrement = false;  ///< pass `amount` to decrement<> rather than increment<>
   bool commit = true;      ///< transaction: commit at the end, else roll back
-  std::vector<Op> steps;   ///< unit, transaction
+  std::vector<Op> steps;   ///< unit, transaction; pages: the writes between pages
+  QuerySpec query;         ///< query, count, one, pages
 
   /// Field by field, values as Field's == compares them.
   friend bool operator==(const Op& a, const Op& b) noexcept;
@@ -97,9 +136,15 @@ struct Op {
 /// The attribute name of slot `slot` of `res`.
 [[nodiscard]] std::string_view field_name(Res res, std::size_t slot) noexcept;
 
-/// `count` operations drawn from `seed`; the same seed gives the same operations everywhere
-/// (no implementation-defined distributions).
-[[nodiscard]] std::vector<Op> generate(std::uint64_t seed, std::size_t count);
+/// `count` operations of `mix` drawn from `seed`; the same seed gives the same operations
+/// everywhere (no implementation-defined distributions).
+[[nodiscard]] std::vector<Op> generate(std::uint64_t seed, std::size_t count,
+                                       Mix mix = Mix::writes);
+
+/// The name of a column of `res`'s table: id, version, or an attribute slot's.
+[[nodiscard]] std::string_view column_name(Res res, std::size_t column) noexcept;
+/// How many columns `res`'s table has.
+[[nodiscard]] std::size_t columns_of(Res res) noexcept;
 
 /// `text` in double quotes, readable: valid UTF-8 as it is, quotes, backslashes, control
 /// characters and bytes that are not UTF-8 escaped (\", \\, \n, \xNN), long runs of one

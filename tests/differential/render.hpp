@@ -9,6 +9,7 @@
 #include <optimist/optimist.hpp>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "differential/operation.hpp"
 #include "differential/records.hpp"
@@ -33,6 +34,17 @@ template <class T>
 std::string render(const T& record, const KeyNames& names) {
   return render_row(detail::Schema<T>::table().value(), Traits<T>::res,
                     detail::Schema<T>::to_row(record), names);
+}
+
+/// `[{...}; {...}]`: records in their order.
+template <class T>
+std::string render(const std::vector<T>& records, const KeyNames& names) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i != 0) out += "; ";
+    out += render(records[i], names);
+  }
+  return out + "]";
 }
 
 /// `ok` and the record (or nothing, for Result<void>), or `error` and the error.

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <array>
+#include <deque>
 #include <limits>
 #include <map>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <tuple>
 #include <utility>
 #include <variant>
@@ -25,6 +27,125 @@ inline constexpr ErrorKind abandoned{"abandoned", ErrorClass::invalid, "the unit
 
 /// A primary key no store assigns in a test: operations on it answer not_found.
 constexpr std::int64_t never_key = std::int64_t{1} << 40;
+
+/// The most pages a walk reads before it counts as endless.
+constexpr std::size_t max_pages = 100;
+
+/// Calls `f.template operator()<M>()` with the member M of T's column `column`.
+template <class T, class F>
+void with_member(std::size_t column, F&& f) {
+  using S = detail::Schema<T>;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (void)((column == I &&
+            (f.template operator()<std::tuple_element_t<I, typename S::Attributes>::member>(),
+             true)) ||
+           ...);
+  }
+  (std::make_index_sequence<S::size>{});
+}
+
+/// The typed filter of test `f` on member M, through the builders a caller uses.
+template <auto M>
+Where<detail::owner_t<M>> test_of(const QueryFilter& f) {
+  using A = detail::inner_t<M>;
+  std::deque<A> values;  // not std::vector: std::vector<bool> hands out proxies, not bools
+  for (const Value& v : f.values) {
+    const auto* a = std::get_if<A>(&v);
+    if (a == nullptr) throw std::logic_error("a query value of another type than its column");
+    values.push_back(*a);
+  }
+  const bool one = values.size() == 1;
+  switch (f.test) {
+    case Compare::eq:
+      if (one) return eq<M>(values[0]);
+      break;
+    case Compare::ne:
+      if (one) return ne<M>(values[0]);
+      break;
+    case Compare::lt:
+      if (one) return lt<M>(values[0]);
+      break;
+    case Compare::le:
+      if (one) return le<M>(values[0]);
+      break;
+    case Compare::gt:
+      if (one) return gt<M>(values[0]);
+      break;
+    case Compare::ge:
+      if (one) return ge<M>(values[0]);
+      break;
+    case Compare::in:
+      return in<M>(values);
+    case Compare::is_null:
+      if constexpr (detail::IsOptional<detail::value_t<M>>::value) return is_null<M>();
+      break;
+    case Compare::starts_with:
+      if constexpr (std::is_same_v<A, std::string>) {
+        if (one) return starts_with<M>(values[0]);
+      }
+      break;
+  }
+  throw std::logic_error("a query test that its column cannot take");
+}
+
+template <class T>
+Where<T> where_of(const QueryFilter& f) {
+  switch (f.kind) {
+    case Condition::Kind::all:
+      return Where<T>();
+    case Condition::Kind::test: {
+      Where<T> w;
+      with_member<T>(
+          f.column, [&]<auto M>() { w = test_of<M>(f); });
+      return w;
+    }
+    case Condition::Kind::all_of:
+    case Condition::Kind::any_of:
+    case Condition::Kind::none_of:
+      break;
+  }
+  const bool all_of = f.kind == Condition::Kind::all_of;
+  if (f.operands.empty())
+    return all_of || f.kind == Condition::Kind::none_of ? Where<T>() : !Where<T>();
+  Where<T> w = where_of<T>(f.operands[0]);
+  for (std::size_t i = 1; i < f.operands.size(); ++i) {
+    w = all_of ? std::move(w) && where_of<T>(f.operands[i])
+               : std::move(w) || where_of<T>(f.operands[i]);
+  }
+  return f.kind == Condition::Kind::none_of ? !std::move(w) : w;
+}
+
+template <class T>
+SortBy<T> sort_of(const SortKey& k) {
+  SortBy<T> out{};
+  with_member<T>(
+      k.column, [&]<auto M>() { out = k.descending ? desc<M> : asc<M>; });
+  return out;
+}
+
+/// The typed query of `spec` (its values resolved).
+template <class T>
+Query<T> query_of(const QuerySpec& spec) {
+  Query<T> q(where_of<T>(spec.where));
+  std::vector<SortBy<T>> keys;
+  for (const SortKey& k : spec.order) keys.push_back(sort_of<T>(k));
+  switch (keys.size()) {
+    case 0:
+      break;
+    case 1:
+      q.order_by(keys[0]);
+      break;
+    case 2:
+      q.order_by(keys[0], keys[1]);
+      break;
+    default:
+      q.order_by(keys[0], keys[1], keys[2]);
+      break;
+  }
+  if (spec.limit) q.limit(*spec.limit);
+  q.offset(spec.offset);
+  return q;
+}
 
 using Record = std::variant<Player, Address, Member, Gauge>;
 
@@ -144,12 +265,16 @@ class Runner {
   std::string apply(const Op& op) {
     if (op.kind == OpKind::unit) return unit(op);
     if (op.kind == OpKind::transaction) return transaction(op);
+    if (op.kind == OpKind::pages) {
+      return with_type(op.res, [&]<class T>(std::type_identity<T>) { return pages<T>(op); });
+    }
     bool failed = false;
     return with_type(
         op.res, [&]<class T>(std::type_identity<T>) { return simple<T>(op, nullptr, failed); });
   }
 
   std::string take_targets() { return std::exchange(targets_, {}); }
+  std::string take_broken() { return std::exchange(broken_, {}); }
 
   std::string final_state() {
     std::vector<std::pair<std::size_t, std::string>> rows;
@@ -230,6 +355,114 @@ class Runner {
 
   void note(const std::string& text) { targets_ += (targets_.empty() ? "" : ", ") + text; }
 
+  /// `f` with the values taken from records put in.
+  template <class T>
+  void resolve(QueryFilter& f) {
+    for (QueryFilter& o : f.operands) resolve<T>(o);
+    if (f.kind != Condition::Kind::test || !f.from || f.values.empty()) return;
+    const auto h = pick<T>(Target{.pick = *f.from});
+    if (!h) return;
+    const Handle& handle = view_.handles[*h];
+    const Row row = detail::Schema<T>::to_row(std::get<T>(handle.copies[handle.fresh]));
+    if (f.column >= row.size() || std::holds_alternative<std::monostate>(row[f.column])) return;
+    f.values[0] = row[f.column];
+    note(fmt::format("{}={}", column_name(Traits<T>::res, f.column),
+                     differential::render(f.values[0])));
+  }
+
+  template <class T>
+  QuerySpec resolved(QuerySpec spec) {
+    resolve<T>(spec.where);
+    return spec;
+  }
+
+  /// count() and exists() of `q`.
+  template <class T>
+  std::string count(const Resource<T>& r, const Query<T>& q, bool& failed) {
+    const auto n = r.count(q);
+    const auto any = r.exists(q);
+    failed = !n || !any;
+    if (n && any) return fmt::format("ok count={} exists={}", n.value(), any.value());
+    return fmt::format("count: {}, exists: {}",
+                       n ? fmt::format("ok {}", n.value()) : "error " + render(n.error()),
+                       any ? fmt::format("ok {}", any.value()) : "error " + render(any.error()));
+  }
+
+  /// The pages of `op`'s query to the end, with its steps between them; checks that a walk
+  /// that ends (and skips nothing by an offset) sees each record that exists unchanged
+  /// throughout exactly once, and none twice at one version.
+  template <class T>
+  std::string pages(const Op& op) {
+    const Resource<T>& r = resource<T>();
+    QuerySpec spec = resolved<T>(op.query);
+    const Query<T> q = query_of<T>(spec);
+    spec.limit.reset();
+    spec.offset = 0;
+    const Query<T> whole = query_of<T>(spec);
+    using S = detail::Schema<T>;
+    auto versions = [](const Result<std::vector<T>>& list) {
+      std::map<std::int64_t, std::int64_t> out;
+      if (list) {
+        for (const T& t : list.value()) out[t.*(S::key_member)] = t.*(S::version_member);
+      }
+      return out;
+    };
+    const auto before = versions(r.all(whole));
+    std::map<std::pair<std::int64_t, std::int64_t>, int> seen;  // (key, version): times
+    std::string out;
+    std::string cursor;
+    bool ended = false;  // at a page without a next one
+    for (std::size_t page = 0;; ++page) {
+      if (page == max_pages) {
+        broken_ = fmt::format("the walk did not end after {} pages", max_pages);
+        out += "; unfinished";
+        break;
+      }
+      auto p = r.page(q, cursor);
+      out += fmt::format("{}page {}: ", page == 0 ? "" : "; ", page);
+      if (!p) {
+        out += "error " + render(p.error());
+        break;
+      }
+      out += render(p.value().records);
+      for (const T& t : p.value().records) ++seen[{t.*(S::key_member), t.*(S::version_member)}];
+      if (!p.value().next) {
+        out += " end";
+        ended = true;
+        break;
+      }
+      cursor = *p.value().next;
+      if (page < op.steps.size()) {
+        const Op& step = op.steps[page];
+        bool failed = false;
+        out += fmt::format("; s{}: ", page);
+        out += with_type(step.res, [&]<class U>(std::type_identity<U>) {
+          return simple<U>(step, nullptr, failed);
+        });
+      }
+    }
+    // An offset skips records on purpose (and is refused after the first page).
+    if (!ended || op.query.offset != 0) return out;
+    const auto after = versions(r.all(whole));
+    for (const auto& [key, version] : before) {
+      const auto it = after.find(key);
+      if (it == after.end() || it->second != version || !broken_.empty()) continue;
+      const auto times = seen.find({key, version});
+      const int n = times == seen.end() ? 0 : times->second;
+      if (n != 1) {
+        broken_ = fmt::format("{} matched throughout, unchanged, and was seen {} times",
+                              key_name(Traits<T>::res, key), n);
+      }
+    }
+    for (const auto& [key_version, n] : seen) {
+      if (n > 1 && broken_.empty()) {
+        broken_ = fmt::format("{} at version {} was seen {} times",
+                              key_name(Traits<T>::res, key_version.first), key_version.second, n);
+      }
+    }
+    return out;
+  }
+
   /// The caller now holds `record`, the latest committed state.
   template <class T>
   void observe(const T& record) {
@@ -308,11 +541,22 @@ class Runner {
           return done(result);
         }
         break;
-      case OpKind::query:
-        return query<T>(op);
+      case OpKind::select:
+        return select<T>(op);
+      case OpKind::query: {
+        auto result = r.all(query_of<T>(resolved<T>(op.query)));
+        return done(result);
+      }
+      case OpKind::count:
+        return count(r, query_of<T>(resolved<T>(op.query)), failed);
+      case OpKind::one: {
+        auto result = r.one(query_of<T>(resolved<T>(op.query)));
+        return done(result);
+      }
       case OpKind::fail:
       case OpKind::unit:
       case OpKind::transaction:
+      case OpKind::pages:
         break;
     }
     failed = true;
@@ -409,6 +653,10 @@ class Runner {
       case OpKind::unit:
       case OpKind::transaction:
       case OpKind::query:
+      case OpKind::select:
+      case OpKind::count:
+      case OpKind::one:
+      case OpKind::pages:
         return;
     }
   }
@@ -472,7 +720,7 @@ class Runner {
   /// A random selection of T's table drawn from the op's seed, read at once and walked in
   /// keyset pages: every store must give the same records in the same order.
   template <class T>
-  std::string query(const Op& op) {
+  std::string select(const Op& op) {
     const Table& table = resource<T>().table();
     SelectionDraw draw(static_cast<std::uint64_t>(std::get<std::int64_t>(op.amount)), table);
     const Selection s = draw.selection();
@@ -514,6 +762,7 @@ class Runner {
   View view_;
   std::array<std::int64_t, 4> max_key_{};
   std::string targets_;
+  std::string broken_;
 };
 
 }  // namespace
@@ -533,6 +782,10 @@ Trace run(const std::vector<Op>& ops, const Backend& backend) {
   for (const Op& op : ops) {
     trace.outcomes.push_back(runner.apply(op));
     trace.targets.push_back(runner.take_targets());
+    const std::string broken = runner.take_broken();
+    if (!broken.empty() && trace.broken.empty()) {
+      trace.broken = fmt::format("operation {}: {}", trace.outcomes.size() - 1, broken);
+    }
   }
   trace.final_state = runner.final_state();
   return trace;

@@ -32,6 +32,10 @@ struct Trace {
   /// Every record of every table after the sequence, one per line in handle order; or why
   /// the store could not be opened.
   std::string final_state;
+  /// The first promise the store broke on its own, whatever the others answered, e.g.
+  /// `operation 3: #2 was in every page walked and seen twice`; empty when none. (A page walk
+  /// must show each record that exists unchanged throughout exactly once.)
+  std::string broken;
 };
 
 /// Runs `ops` on a fresh store of `backend`.
