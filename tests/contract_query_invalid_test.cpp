@@ -134,7 +134,9 @@ TEST_P(QueryInvalidTest, HandBuiltConditionsThatDoNotFitTheTableAreInvalid) {
       {"integer for bool",
        C::of(optimist::Compare::eq, pinned, {Value{std::int64_t{1}}}),
        {{"pinned", R::wrong_type}}},
-      {"NULL as a value", C::of(optimist::Compare::eq, color, {Value{}}), {{"color", R::wrong_type}}},
+      {"NULL as a value",
+       C::of(optimist::Compare::eq, color, {Value{}}),
+       {{"color", R::wrong_type}}},
       {"one wrong in in",
        C::of(optimist::Compare::in, owner, {Value{std::int64_t{1}}, Value{std::string("x")}}),
        {{"owner_id", R::wrong_type}}},
@@ -152,7 +154,8 @@ TEST_P(QueryInvalidTest, HandBuiltConditionsThatDoNotFitTheTableAreInvalid) {
        C::of(optimist::Compare::starts_with, owner, {Value{std::int64_t{1}}}),
        {{"owner_id", R::wrong_type}}},
       {"starts_with with two values",
-       C::of(optimist::Compare::starts_with, name, {Value{std::string("a")}, Value{std::string("b")}}),
+       C::of(optimist::Compare::starts_with, name,
+             {Value{std::string("a")}, Value{std::string("b")}}),
        {{"name", R::malformed}}},
       {"NaN", C::of(optimist::Compare::eq, weight, {Value{nan}}), {{"weight", R::out_of_range}}},
       {"not UTF-8",
@@ -195,7 +198,9 @@ TEST_P(QueryInvalidTest, HandBuiltOrdersNamingAColumnOutOfRangeOrTwiceAreInvalid
 TEST_P(QueryInvalidTest, CombinationsOfNoOperandsAndNotOfSeveralMeanTheSameEverywhere) {
   using C = Condition;
   const std::size_t name = column("name");
-  auto is = [&](const char* n) { return C::of(optimist::Compare::eq, name, {Value{std::string(n)}}); };
+  auto is = [&](const char* n) {
+    return C::of(optimist::Compare::eq, name, {Value{std::string(n)}});
+  };
   EXPECT_THAT(row_names(select(C::joined(C::Kind::all_of))), ElementsAre("a", "b", "c"));
   EXPECT_THAT(row_names(select(C::joined(C::Kind::any_of))), IsEmpty());
   EXPECT_THAT(row_names(select(C::joined(C::Kind::none_of))), ElementsAre("a", "b", "c"));

@@ -318,7 +318,8 @@ QueryFilter query_filter(Draw& d, Res res, int depth) {
            : t < 83 ? Compare::is_null
                     : Compare::starts_with;
   if (f.test == Compare::is_null && !nullable(res, f.column)) f.test = Compare::eq;
-  if (f.test == Compare::starts_with && kind_of(res, f.column) != ColumnKind::text) f.test = Compare::lt;
+  if (f.test == Compare::starts_with && kind_of(res, f.column) != ColumnKind::text)
+    f.test = Compare::lt;
   if (f.test == Compare::is_null) return f;
   if (f.test == Compare::starts_with) {
     f.values.push_back(prefix(d));
