@@ -157,23 +157,38 @@ TEST(SqlTextPostgres, CreateTable) {
 
 // PostgreSQL's cached statements are prepared through libpq, which numbers its placeholders.
 TEST(SqlTextPostgres, PlaceholdersAreNumberedInOrderForLibpq) {
-  using optimist::postgresql::numbered_placeholders;
+  const auto positional = [](std::string_view t) {
+    return optimist::sql::positional_placeholders(t, '$', true);
+  };
   const std::array<std::size_t, 1> county{3};
-  EXPECT_EQ(numbered_placeholders(optimist::sql::locked_update(postgres(), addresses(), county)),
+  EXPECT_EQ(positional(optimist::sql::locked_update(postgres(), addresses(), county)),
             R"(UPDATE "addresses" SET "county" = $1, "version" = "version" + 1 )"
             R"(WHERE "id" = $2 AND "version" = $3)");
-  EXPECT_EQ(numbered_placeholders(optimist::sql::insert_row(postgres(), addresses())),
+  EXPECT_EQ(positional(optimist::sql::insert_row(postgres(), addresses())),
             R"(INSERT INTO "addresses" ("version", "state", "county") )"
             R"(VALUES ($1, $2, $3) RETURNING "id")");
-  EXPECT_EQ(numbered_placeholders("COMMIT"), "COMMIT");
+  EXPECT_EQ(positional("COMMIT"), "COMMIT");
 }
 
 TEST(SqlTextPostgres, NumberingLeavesQuotedTextAndCastsAlone) {
-  using optimist::postgresql::numbered_placeholders;
-  EXPECT_EQ(numbered_placeholders(R"(SELECT ":a", 'it''s :b', "x"":c", n::text, :n_2 FROM t )"
-                                  R"(WHERE c = :c AND d := 1 AND e = ':)"),
+  const auto positional = [](std::string_view t) {
+    return optimist::sql::positional_placeholders(t, '$', true);
+  };
+  EXPECT_EQ(positional(R"(SELECT ":a", 'it''s :b', "x"":c", n::text, :n_2 FROM t )"
+                       R"(WHERE c = :c AND d := 1 AND e = ':)"),
             R"(SELECT ":a", 'it''s :b', "x"":c", n::text, $1 FROM t )"
             R"(WHERE c = $2 AND d := 1 AND e = ':)");
+}
+
+// SQLite's cached statements bind by position too, with unnumbered placeholders.
+TEST(SqlTextSqlite, PlaceholdersAreUnnumberedForTheSqlite3Api) {
+  const std::array<std::size_t, 1> county{3};
+  EXPECT_EQ(optimist::sql::positional_placeholders(
+                optimist::sql::locked_update(sqlite(), addresses(), county), '?', false),
+            R"(UPDATE "addresses" SET "county" = ?, "version" = "version" + 1 )"
+            R"(WHERE "id" = ? AND "version" = ?)");
+  EXPECT_EQ(optimist::sql::positional_placeholders("SELECT ':a', x::text, :b_1", '?', false),
+            "SELECT ':a', x::text, ?");
 }
 
 // The reads of many rows. Accounts columns: 0 id, 1 version, 2 email, 3 balance, 4 active,

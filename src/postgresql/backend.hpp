@@ -42,10 +42,6 @@ struct Conninfo {
                                                                 std::vector<sql::Slot>& in,
                                                                 std::vector<sql::Slot>& out);
 
-/// `text` with each `:name` placeholder replaced by PostgreSQL's `$1`, `$2`, ... in order of
-/// appearance; quoted identifiers, strings and `::` casts are left as they are.
-[[nodiscard]] std::string numbered_placeholders(std::string_view text);
-
 /// A failure the server reported with SQLSTATE `code` (empty: none) and the full `message`
 /// (DETAIL lines included: they name the column), on a connection that is `lost` or not, as
 /// a DatabaseError; `password` is masked out of the message.

@@ -18,6 +18,7 @@ const sql::Dialect postgresql_dialect{
     .text_order = " COLLATE \"C\"",
     .nulls_first = " NULLS FIRST",
     .nulls_last = " NULLS LAST",
+    .max_parameters = 65535,
     .locking_read = " FOR UPDATE",
     .begin = "BEGIN",
     // pg_attribute alone, not information_schema.columns: that view locks about 25 catalogs

@@ -22,6 +22,7 @@
 #include <type_traits>
 
 #include "postgresql/backend.hpp"
+#include "sql/sql_text.hpp"
 
 namespace optimist::postgresql {
 
@@ -36,14 +37,6 @@ using ResultPtr = std::unique_ptr<PGresult, ClearResult>;
 
 // Names the server-side statements: unique in the process, hence on every connection.
 std::atomic<std::uint64_t> next_statement{1};
-
-bool identifier_start(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-}
-
-bool identifier_char(char c) {
-  return identifier_start(c) || (c >= '0' && c <= '9');
-}
 
 // A value that is not the text its column's type writes, say a column altered to another
 // type behind optimist's back: the same words as SOCI's.
@@ -64,7 +57,7 @@ class PgStatement final : public sql::Statement {
         values_(in.size()),
         digits_(in.size()),
         commit_(text == "COMMIT") {
-    const std::string numbered = numbered_placeholders(text);
+    const std::string numbered = sql::positional_placeholders(text, '$', true);
     ResultPtr r(PQprepare(conn_, name_.c_str(), numbered.c_str(), 0, nullptr));
     if (r == nullptr || PQresultStatus(r.get()) != PGRES_COMMAND_OK) fail(r.get());
   }
@@ -193,33 +186,6 @@ class PgStatement final : public sql::Statement {
 };
 
 }  // namespace
-
-std::string numbered_placeholders(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  int next = 1;
-  for (std::size_t i = 0; i < text.size();) {
-    const char c = text[i];
-    if (c == '"' || c == '\'') {  // a quoted identifier or a string: copied as it is
-      const std::size_t close = text.find(c, i + 1);
-      const std::size_t end = close == std::string_view::npos ? text.size() : close + 1;
-      out.append(text.substr(i, end - i));
-      i = end;
-    } else if (c == ':' && i + 1 < text.size() && text[i + 1] == ':') {  // a cast
-      out += "::";
-      i += 2;
-    } else if (c == ':' && i + 1 < text.size() && identifier_start(text[i + 1])) {
-      i += 2;
-      while (i < text.size() && identifier_char(text[i])) ++i;
-      out += '$';
-      out += std::to_string(next++);
-    } else {
-      out += c;
-      ++i;
-    }
-  }
-  return out;
-}
 
 std::unique_ptr<sql::Statement> prepare_statement(soci::session& session, std::string_view password,
                                                   const std::string& text, std::vector<Slot>& in,

@@ -36,6 +36,10 @@ struct Dialect {
   /// cannot be NULL, whose order then matches an index on it.
   std::string_view nulls_first;
   std::string_view nulls_last;
+  /// The most placeholders one statement may hold (SQLite: the default of
+  /// SQLITE_MAX_VARIABLE_NUMBER, which a build may raise; PostgreSQL: the protocol's 16-bit
+  /// count).
+  std::size_t max_parameters = 0;
   /// Appended to a select of one row to lock it until the transaction ends; empty when a
   /// transaction excludes other writers already.
   std::string_view locking_read;

@@ -12,6 +12,7 @@ namespace {
 struct Writer {
   const Dialect& d;
   const Table& t;
+  bool pad;  // `in` lists bind a power of two of values
   BoundText out;
 
   void name(std::string_view n) {
@@ -64,7 +65,7 @@ struct Writer {
         }
         column(c.column, false);
         out.text += " IN (";
-        const std::size_t n = std::bit_ceil(c.values.size());
+        const std::size_t n = pad ? std::bit_ceil(c.values.size()) : c.values.size();
         for (std::size_t i = 0; i < n; ++i) {
           if (i != 0) out.text += ", ";
           bind(c.values[std::min(i, c.values.size() - 1)]);
@@ -176,8 +177,23 @@ std::optional<std::string> prefix_successor(std::string_view prefix) {
   return std::nullopt;
 }
 
-BoundText select_rows(const Dialect& d, const Table& t, const Selection& s) {
-  Writer w{d, t, {}};
+namespace {
+
+// The text `write` writes, with padded `in` lists unless that would take more placeholders
+// than the dialect allows (a valid selection binds fewer values than that unpadded).
+template <class Write>
+BoundText written(const Dialect& d, const Table& t, Write write) {
+  Writer padded{d, t, true, {}};
+  write(padded);
+  if (padded.out.values.size() <= d.max_parameters) return std::move(padded.out);
+  Writer exact{d, t, false, {}};
+  write(exact);
+  return std::move(exact.out);
+}
+
+void write_select(Writer& w, const Selection& s) {
+  const Dialect& d = w.d;
+  const Table& t = w.t;
   w.out.text = "SELECT ";
   for (std::size_t i = 0; i < t.columns.size(); ++i) {
     if (i != 0) w.out.text += ", ";
@@ -204,14 +220,19 @@ BoundText select_rows(const Dialect& d, const Table& t, const Selection& s) {
       w.bind(static_cast<std::int64_t>(std::min<std::size_t>(s.offset, INT64_MAX)));
     }
   }
-  return std::move(w.out);
+}
+
+}  // namespace
+
+BoundText select_rows(const Dialect& d, const Table& t, const Selection& s) {
+  return written(d, t, [&](Writer& w) { write_select(w, s); });
 }
 
 BoundText count_rows(const Dialect& d, const Table& t, const Condition& where) {
-  Writer w{d, t, {}};
-  w.out.text = "SELECT COUNT(*)";
-  w.from_where(where);
-  return std::move(w.out);
+  return written(d, t, [&](Writer& w) {
+    w.out.text = "SELECT COUNT(*)";
+    w.from_where(where);
+  });
 }
 
 }  // namespace optimist::sql

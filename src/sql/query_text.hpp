@@ -24,7 +24,7 @@ struct BoundText {
 /// Every column of the rows `s` selects, in its order (already total), NULL first in
 /// ascending order; `LIMIT` and `OFFSET` bound as the last values. An `in` list binds a
 /// power of two of values (the last one repeated), so that lists of many lengths share a
-/// few statements.
+/// few statements, unless that would take more placeholders than Dialect::max_parameters.
 [[nodiscard]] BoundText select_rows(const Dialect& d, const Table& t, const Selection& s);
 
 /// The number of rows `where` matches.

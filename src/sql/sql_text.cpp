@@ -189,4 +189,43 @@ std::string rollback_to_savepoint(std::size_t depth) {
   return "ROLLBACK TO SAVEPOINT optimist_" + std::to_string(depth);
 }
 
+namespace {
+
+bool identifier_start(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
+}
+
+bool identifier_char(char c) {
+  return identifier_start(c) || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string positional_placeholders(std::string_view text, char marker, bool numbered) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t next = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '"' || c == '\'') {  // a quoted identifier or a string: copied as it is
+      const std::size_t close = text.find(c, i + 1);
+      const std::size_t end = close == std::string_view::npos ? text.size() : close + 1;
+      out.append(text.substr(i, end - i));
+      i = end;
+    } else if (c == ':' && i + 1 < text.size() && text[i + 1] == ':') {  // a cast
+      out += "::";
+      i += 2;
+    } else if (c == ':' && i + 1 < text.size() && identifier_start(text[i + 1])) {
+      i += 2;
+      while (i < text.size() && identifier_char(text[i])) ++i;
+      out += marker;
+      if (numbered) out += std::to_string(next++);
+    } else {
+      out += c;
+      ++i;
+    }
+  }
+  return out;
+}
+
 }  // namespace optimist::sql

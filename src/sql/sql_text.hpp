@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "optimist/table.hpp"
 #include "sql/dialect.hpp"
@@ -64,5 +65,13 @@ namespace optimist::sql {
 [[nodiscard]] std::string savepoint(std::size_t depth);
 [[nodiscard]] std::string release_savepoint(std::size_t depth);
 [[nodiscard]] std::string rollback_to_savepoint(std::size_t depth);
+
+/// `text` with each `:name` placeholder replaced by `marker`, followed by its number (1, 2,
+/// ... in order of appearance) when `numbered`: PostgreSQL's `$1`, SQLite's `?`, which binds
+/// by position as well and prepares in time linear in the number of placeholders (a name is
+/// looked up among the names before it). Quoted identifiers, strings and `::` casts are left
+/// as they are.
+[[nodiscard]] std::string positional_placeholders(std::string_view text, char marker,
+                                                  bool numbered);
 
 }  // namespace optimist::sql

@@ -52,6 +52,7 @@ const sql::Dialect sqlite_dialect{
     .text_order = "",
     .nulls_first = "",
     .nulls_last = "",
+    .max_parameters = 32766,
     .locking_read = "",
     // Take the write lock now, so that a transaction never fails half-way for a lock it
     // could not upgrade.

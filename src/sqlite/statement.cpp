@@ -9,6 +9,7 @@
 #include <string>
 #include <type_traits>
 
+#include "sql/sql_text.hpp"
 #include "sqlite/backend.hpp"
 
 namespace optimist::sqlite {
@@ -31,8 +32,10 @@ class SqliteStatement final : public sql::Statement {
   SqliteStatement(sqlite3* db, const std::string& text, std::vector<Slot>& in,
                   std::vector<Slot>& out)
       : db_(db), in_(in), out_(out) {
-    const int rc = sqlite3_prepare_v3(db_, text.c_str(), static_cast<int>(text.size() + 1),
-                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    const std::string positional = sql::positional_placeholders(text, '?', false);
+    const int rc =
+        sqlite3_prepare_v3(db_, positional.c_str(), static_cast<int>(positional.size() + 1),
+                           SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
     if (rc != SQLITE_OK) fail(rc);
   }
 
