@@ -118,9 +118,16 @@ Result<Row> DataLayer::get_for_update(const Table& table, std::string_view actio
 
 Result<std::vector<Row>> DataLayer::select(const Table& table, std::string_view action,
                                            Selection selection) {
+  return select(table, action, selection, false);
+}
+
+Result<std::vector<Row>> DataLayer::select(const Table& table, std::string_view action,
+                                           Selection& selection, bool checked) {
   auto r = [&]() -> Result<std::vector<Row>> {
     if (aborted_by_) return aborted_error(*aborted_by_);
-    OPTIMIST_TRYV(detail::check_selection(table, selection));
+    if (!checked) {
+      OPTIMIST_TRYV(detail::check_selection(table, selection));
+    }
     return do_select(table, selection);
   }();
   settle(r, table, action, std::nullopt, std::nullopt);
@@ -129,6 +136,15 @@ Result<std::vector<Row>> DataLayer::select(const Table& table, std::string_view 
             outcome_of(r), r ? r.value().size() : 0);
   return r;
 }
+
+namespace detail {
+
+Result<std::vector<Row>> CheckedSelect::run(DataLayer& data, const Table& table,
+                                            std::string_view action, Selection& selection) {
+  return data.select(table, action, selection, true);
+}
+
+}  // namespace detail
 
 Result<std::int64_t> DataLayer::count(const Table& table, std::string_view action,
                                       const Condition& where) {

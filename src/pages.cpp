@@ -336,7 +336,7 @@ Result<PageRows> page_rows(const Store& store, DataLayer& data, const Table& tab
                    "a page after a cursor takes no offset");
   }
   const std::size_t size = std::min(selection.limit.value_or(default_page_size), SIZE_MAX - 1);
-  if (auto checked = check_selection(table, selection); !checked) {
+  if (auto checked = check_selection(table, selection, true); !checked) {
     Error e = std::move(checked).error();
     e.resource = table.resource;
     e.action = std::string(action);
@@ -353,8 +353,7 @@ Result<PageRows> page_rows(const Store& store, DataLayer& data, const Table& tab
     selection.where = std::move(where);
   }
   selection.limit = size + 1;  // one more tells whether a next page exists
-  const Selection& s = selection;
-  OPTIMIST_TRY(rows, data.select(table, action, s));
+  OPTIMIST_TRY(rows, CheckedSelect::run(data, table, action, selection));
   PageRows page{std::move(rows), std::nullopt};
   if (page.rows.size() > size) {
     page.rows.resize(size);

@@ -83,22 +83,30 @@ struct Checker {
   }
 };
 
+bool sorts_by_key(const Table& table, const std::vector<SortKey>& order) {
+  return std::any_of(order.begin(), order.end(),
+                     [&](const SortKey& k) { return k.column == table.primary_key; });
+}
+
 }  // namespace
 
 std::vector<SortKey> total_order(const Table& table, std::vector<SortKey> order) {
-  const bool by_key = std::any_of(order.begin(), order.end(),
-                                  [&](const SortKey& k) { return k.column == table.primary_key; });
-  if (!by_key) order.push_back({table.primary_key, false});
+  if (!sorts_by_key(table, order)) order.push_back({table.primary_key, false});
   return order;
 }
 
-Result<void> check_condition(const Table& table, const Condition& where) {
+Result<void> check_condition(const Table& table, const Condition& where, std::size_t reserved) {
   Checker check{table, {}};
   check.condition(where, 0);
-  if (check.bound > DataLayer::max_bound_values) {
-    return make_error(ErrorKind::invalid,
-                      fmt::format("the query carries {} values, more than the {} allowed",
-                                  check.bound, DataLayer::max_bound_values));
+  if (check.bound + reserved > DataLayer::max_bound_values) {
+    return make_error(
+        ErrorKind::invalid,
+        reserved == 0
+            ? fmt::format("the query carries {} values, more than the {} allowed", check.bound,
+                          DataLayer::max_bound_values)
+            : fmt::format("the query carries {} values and its pages' cursors up to {} more, "
+                          "more than the {} allowed",
+                          check.bound, reserved, DataLayer::max_bound_values));
   }
   if (check.errors.empty()) return ok();
   Error e = make_error(ErrorKind::invalid);
@@ -106,8 +114,11 @@ Result<void> check_condition(const Table& table, const Condition& where) {
   return e;
 }
 
-Result<void> check_selection(const Table& table, Selection& selection) {
-  OPTIMIST_TRYV(check_condition(table, selection.where));
+Result<void> check_selection(const Table& table, Selection& selection, bool page) {
+  // The keys of the total order; the cursor's condition compares the first key, then the
+  // first two, ...: k(k+1)/2 values for k keys.
+  const std::size_t keys = selection.order.size() + (sorts_by_key(table, selection.order) ? 0 : 1);
+  OPTIMIST_TRYV(check_condition(table, selection.where, page ? keys * (keys + 1) / 2 : 0));
   std::vector<FieldError> errors;
   for (std::size_t i = 0; i < selection.order.size(); ++i) {
     const std::size_t column = selection.order[i].column;

@@ -138,6 +138,8 @@ TEST_P(QueryFilterTest, ComparesBooleansWithFalseBelowTrue) {
       {"ge false", ge<&Tag::pinned>(false), [](const Tag&) { return true; }},
       {"in true", in<&Tag::pinned>({true}), [](const Tag& t) { return t.pinned; }},
       {"in both", in<&Tag::pinned>({true, false}), [](const Tag&) { return true; }},
+      {"in a std::vector<bool>", in<&Tag::pinned>(std::vector<bool>{false}),
+       [](const Tag& t) { return !t.pinned; }},
   });
 }
 

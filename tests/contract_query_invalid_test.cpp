@@ -235,6 +235,37 @@ TEST_P(QueryInvalidTest, AQueryMayCarryUpToTheMostValuesAndNoMore) {
   EXPECT_EQ(over_count.error().kind, ErrorKind::invalid);
 }
 
+// A page's query keeps room for its cursor's condition (k(k+1)/2 values for the k keys of
+// its total order) on the first page already: a walk that starts runs to its end.
+TEST_P(QueryInvalidTest, APageKeepsRoomForItsCursorFromTheFirstPageOn) {
+  const std::size_t most = DataLayer::max_bound_values;
+  const std::size_t cursor = 3;  // by name, then by id: name > ?, or name = ? and id > ?
+  auto owners = [](std::size_t n) {
+    std::vector<std::int64_t> v(n);
+    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<std::int64_t>(i) + 1;
+    return v;
+  };
+  const auto fits =
+      Query<Tag>(in<&Tag::owner_id>(owners(most - cursor))).order_by(asc<&Tag::name>).limit(1);
+  std::vector<std::string> names;
+  std::optional<std::string> next;
+  do {
+    auto page = tags->page(fits, next.value_or(""));
+    ASSERT_TRUE(page) << page.error();
+    for (const Tag& t : page.value().records) names.push_back(t.name);
+    next = page.value().next;
+  } while (next);
+  EXPECT_THAT(names, ElementsAre("a", "b", "c"));
+  // One value more: refused on the first page, not on the second.
+  const auto over =
+      Query<Tag>(in<&Tag::owner_id>(owners(most - cursor + 1))).order_by(asc<&Tag::name>).limit(1);
+  auto refused = tags->page(over);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::invalid);
+  // A read of the same query without pages may carry them all.
+  EXPECT_EQ(tags->count(in<&Tag::owner_id>(owners(most))).value(), 3);
+}
+
 OPTIMIST_CONTRACT(QueryInvalidTest);
 
 }  // namespace

@@ -15,6 +15,10 @@
 
 namespace optimist {
 
+namespace detail {
+struct CheckedSelect;
+}  // namespace detail
+
 /// The narrow interface every backend implements: keyed reads and versioned writes on the
 /// tables of resource definitions. The domain layer above never knows which backend it has.
 ///
@@ -127,6 +131,11 @@ class DataLayer {
  private:
   friend class Store;
   friend class Transaction;
+  friend struct detail::CheckedSelect;
+  /// select() of a selection that passed detail::check_selection() already (`checked`), or
+  /// that it checks first.
+  Result<std::vector<Row>> select(const Table& table, std::string_view action, Selection& selection,
+                                  bool checked);
   /// Adds the call's context to a failed call's error and reports it to failed().
   template <class T>
   void settle(Result<T>& r, const Table& table, std::string_view action,
