@@ -14,8 +14,6 @@
 // median and the fastest call of each, and their ratio; --plot draws the medians against the depth
 // with gnuplot.
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -29,9 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "gnuplot.hpp"
 #include "tag_rows.hpp"
-
-extern char** environ;
 
 namespace {
 
@@ -178,27 +175,7 @@ std::string plot(const std::string& file, const std::vector<Point>& points, std:
   }
   script += cmd + "\n";
 
-  std::error_code ec;
-  const auto dir =
-      std::filesystem::temp_directory_path(ec) / fmt::format("optimist-keyset-plot-{}", ::getpid());
-  std::filesystem::create_directories(dir, ec);
-  const auto script_file = dir / "plot.gp";
-  {
-    std::ofstream o(script_file);
-    o << script;
-    if (!o) return "cannot write the gnuplot script in " + dir.string();
-  }
-  std::string gnuplot = "gnuplot";
-  std::string path = script_file.string();
-  char* argv[] = {gnuplot.data(), path.data(), nullptr};
-  pid_t pid = -1;
-  int status = 0;
-  const int rc = posix_spawnp(&pid, "gnuplot", nullptr, nullptr, argv, environ);
-  if (rc == 0) waitpid(pid, &status, 0);
-  std::filesystem::remove_all(dir, ec);
-  if (rc != 0) return "cannot run gnuplot (install gnuplot-nox)";
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return "gnuplot failed to draw " + file;
-  return {};
+  return bench::run_gnuplot(script, file);
 }
 
 }  // namespace

@@ -11,88 +11,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <optional>
 #include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
 
+#include "support/counted_new.hpp"
 #include "tag_rows.hpp"
-
-namespace {
-
-// Every allocation through operator new in the process.
-std::atomic<std::uint64_t> allocations{0};
-
-void* allocate(std::size_t n, std::size_t alignment) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (n == 0) n = 1;
-  void* p = alignment <= alignof(std::max_align_t)
-                ? std::malloc(n)
-                : std::aligned_alloc(alignment, (n + alignment - 1) / alignment * alignment);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
-}  // namespace
-
-// Replaced for the whole program: every form allocates through allocate() and frees with
-// std::free.
-void* operator new(std::size_t n) {
-  return allocate(n, 0);
-}
-void* operator new[](std::size_t n) {
-  return allocate(n, 0);
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  return allocate(n, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t n, std::align_val_t a) {
-  return allocate(n, static_cast<std::size_t>(a));
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(n, 0);
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  try {
-    return allocate(n, 0);
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
 
 namespace {
 
@@ -149,7 +77,7 @@ Fixture& fixture() {
 // records scanned.
 void report_allocations(benchmark::State& state, std::uint64_t before) {
   const double per_query =
-      static_cast<double>(allocations.load(std::memory_order_relaxed) - before) /
+      static_cast<double>(optimist::testing::allocated() - before) /
       static_cast<double>(std::max<benchmark::IterationCount>(state.iterations(), 1));
   state.counters["allocs_per_query"] = per_query;
   state.SetItemsProcessed(state.iterations());
@@ -161,7 +89,7 @@ void report_allocations(benchmark::State& state, std::uint64_t before) {
 void optimist_page(benchmark::State& state, bool with_cursor) {
   Fixture& f = fixture();
   std::size_t k = 0;
-  const std::uint64_t before = allocations.load(std::memory_order_relaxed);
+  const std::uint64_t before = optimist::testing::allocated();
   for (auto _ : state) {
     const std::string_view cursor =
         with_cursor ? std::string_view(f.cursors[k++ % f.cursors.size()]) : std::string_view();
@@ -183,7 +111,7 @@ void hand_written_page(benchmark::State& state, bool with_cursor) {
   const auto less = [](const Tag* a, const Tag* b) {
     return std::tie(a->name, a->id) < std::tie(b->name, b->id);
   };
-  const std::uint64_t before = allocations.load(std::memory_order_relaxed);
+  const std::uint64_t before = optimist::testing::allocated();
   for (auto _ : state) {
     const std::pair<std::string, std::int64_t>* from =
         with_cursor ? &f.after[k++ % f.after.size()] : nullptr;

@@ -5,55 +5,12 @@
 // which bring their own allocator.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdint>
-#include <cstdlib>
-#include <new>
 #include <optional>
 #include <string>
 
 #include "resources/tag.hpp"
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define OPTIMIST_COUNTS_ALLOCATIONS 0
-#else
-#define OPTIMIST_COUNTS_ALLOCATIONS 1
-#endif
-
-namespace {
-
-std::atomic<std::uint64_t> allocations{0};
-
-[[maybe_unused]] void* allocate(std::size_t n) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-#if OPTIMIST_COUNTS_ALLOCATIONS
-// The forms the code under test uses (no over-aligned types): each allocates with
-// std::malloc and frees with std::free.
-void* operator new(std::size_t n) {
-  return allocate(n);
-}
-void* operator new[](std::size_t n) {
-  return allocate(n);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-#endif
+#include "support/counted_new.hpp"
 
 namespace optimist::testing {
 namespace {
@@ -86,17 +43,17 @@ Counts page_allocations(std::int64_t records) {
                          .limit(20);
   const std::string cursor = *tags.page(query).value().next;  // and the cursor key in use
   Counts c;
-  std::uint64_t before = allocations.load();
+  std::uint64_t before = allocated();
   EXPECT_EQ(tags.page(query).value().records.size(), 20U);
-  c.first_page = allocations.load() - before;
-  before = allocations.load();
+  c.first_page = allocated() - before;
+  before = allocated();
   EXPECT_EQ(tags.page(query, cursor).value().records.size(), 20U);
-  c.after_cursor = allocations.load() - before;
+  c.after_cursor = allocated() - before;
   return c;
 }
 
 TEST(MemoryStoreAllocations, APageAllocatesForItsRecordsNotForTheRecordsItScans) {
-  if (!OPTIMIST_COUNTS_ALLOCATIONS) GTEST_SKIP() << "the sanitizers replace operator new";
+  if (!counts_allocations) GTEST_SKIP() << "the sanitizers replace operator new";
   const Counts small = page_allocations(200);
   const Counts large = page_allocations(5000);
   EXPECT_EQ(small.first_page, large.first_page);
