@@ -291,8 +291,8 @@ void data_layer_by_owner(benchmark::State& state, const Target& target) {
   std::int64_t i = 0;
   for (auto _ : state) {
     optimist::Selection s;
-    s.where =
-        optimist::Condition::of(optimist::Compare::eq, owner_column, {optimist::Value{next_owner(i)}});
+    s.where = optimist::Condition::of(optimist::Compare::eq, owner_column,
+                                      {optimist::Value{next_owner(i)}});
     auto r = f.store->select(table, "read", std::move(s));
     if (!r || r.value().size() != per_owner) {
       state.SkipWithError("the query failed or read another number of records");
