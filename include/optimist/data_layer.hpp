@@ -68,7 +68,8 @@ class DataLayer {
   [[nodiscard]] Result<std::int64_t> count(const Table& table, std::string_view action,
                                            const Condition& where);
 
-  /// The most values one select() or count() may carry, `in` lists included.
+  /// The most values one select() or count() may carry, `in` lists included (a page keeps
+  /// some of them for its cursor: see Resource::page).
   static constexpr std::size_t max_bound_values = 30000;
 
   /// Stores `row` as a new record and returns its assigned primary key; the value at the

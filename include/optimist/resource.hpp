@@ -145,7 +145,9 @@ class Resource {
   /// its own records, unlike an offset).
   /// Errors: invalid (the `cursor` field malformed: a cursor that was altered, or made for
   /// another query or by a store with another Options::cursor_key; an offset with a cursor; a
-  /// limit of 0; or as all()), unavailable, internal.
+  /// limit of 0; more values than DataLayer::max_bound_values less the k(k+1)/2 that the
+  /// cursor of an order of k keys, the primary key included, takes, refused on the first
+  /// page already; or as all()), unavailable, internal.
   template <class Action = ReadAction, class Q = Query<T>>
   [[nodiscard]] Result<Page<T>> page(const Q& query = {}, std::string_view cursor = {}) const {
     check_read<Action>();
