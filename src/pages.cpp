@@ -15,6 +15,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "optimist/related.hpp"
 #include "optimist/store.hpp"
 #include "selection_check.hpp"
 
@@ -315,6 +316,11 @@ Error not_one(const Table& table, std::string_view action, std::size_t found) {
 Error offset_in_walk(const Table& table, std::string_view action) {
   return refused(table, action, "offset", FieldReason::not_accepted,
                  "a walk in keyset batches takes no offset");
+}
+
+Error window_in_related(const Table& table, std::string_view action, bool offset) {
+  return refused(table, action, offset ? "offset" : "limit", FieldReason::not_accepted,
+                 "related records are read whole, for every key: no limit or offset");
 }
 
 std::string random_cursor_key() {

@@ -16,6 +16,7 @@
 #include "optimist/data_layer.hpp"
 #include "optimist/store.hpp"
 #include "optimist/resource.hpp"
+#include "optimist/related.hpp"
 #include "optimist/unit.hpp"
 #include "optimist/retry.hpp"
 // clang-format on

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <ranges>
 #include <span>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "optimist/definition.hpp"
 #include "optimist/detail/query_rules.hpp"
@@ -17,6 +20,7 @@
 #include "optimist/input.hpp"
 #include "optimist/query.hpp"
 #include "optimist/query_input.hpp"
+#include "optimist/related.hpp"
 #include "optimist/store.hpp"
 
 namespace optimist {
@@ -187,6 +191,47 @@ class Resource {
       if (!rows.next) return ok();
       cursor = std::move(*rows.next);
     } while (true);
+  }
+
+  /// The children of `parents` without N+1: the records of T whose attribute M (a
+  /// std::int64_t, or a std::optional of one, holding another resource's primary key) is
+  /// the key of one of `parents` (records of that resource, or their keys; a key given
+  /// twice counts once), grouped by it: `phones[user.id]` are that user's phones, in
+  /// `query`'s order. `query` (a Query<T> or Where<T>, through Action as for all()) filters
+  /// and orders the children. One select per detail::related_batch (10 000) distinct keys,
+  /// none when there are no keys. Errors: invalid (a limit or offset in `query`: the
+  /// `limit` or `offset` field not_accepted; or as all()), unavailable, internal.
+  template <auto M, class Action = ReadAction, std::ranges::input_range R, class Q = Query<T>>
+  [[nodiscard]] Result<Related<T>> children_of(const R& parents, const Q& query = {}) const {
+    static_assert(std::is_same_v<detail::owner_t<M>, T>,
+                  "optimist: children_of<> names an attribute of the resource it reads, like "
+                  "Resource<Phone>::children_of<&Phone::user_id>");
+    static_assert(std::is_same_v<detail::inner_t<M>, std::int64_t>,
+                  "optimist: a reference to a parent is a std::int64_t attribute (or a "
+                  "std::optional of one) holding the parent's primary key");
+    return related<M, Action>(
+        detail::distinct_keys(
+            parents,
+            [](const auto& p) -> std::optional<std::int64_t> { return detail::parent_key(p); }),
+        query);
+  }
+
+  /// The parents of `children` without N+1: the records of T whose primary key one of
+  /// `children` (records of M's resource) holds in its attribute M (as for children_of), by
+  /// key: `users.find(phone.user_id)` is that phone's user, nullptr when the phone has none
+  /// (an empty std::optional), when no such record exists, or when `query` filters it away.
+  /// One select per 10 000 distinct keys. Errors: as children_of().
+  template <auto M, class Action = ReadAction, std::ranges::input_range R, class Q = Query<T>>
+  [[nodiscard]] Result<Related<T>> parents_of(const R& children, const Q& query = {}) const {
+    using Child = detail::owner_t<M>;
+    static_assert(std::is_same_v<std::ranges::range_value_t<R>, Child>,
+                  "optimist: parents_of<&Child::member> takes records of Child");
+    static_assert(std::is_same_v<detail::inner_t<M>, std::int64_t>,
+                  "optimist: a reference to a parent is a std::int64_t attribute (or a "
+                  "std::optional of one) holding the parent's primary key");
+    return related<S::key_member, Action>(
+        detail::distinct_keys(children, [](const Child& c) { return detail::held_key(c.*M); }),
+        query);
   }
 
   /// A page of the records a dynamic query selects (see QueryInput), checked at run time
@@ -437,6 +482,35 @@ class Resource {
       return query.selection();
     }
   }
+  // The records of T whose attribute By holds one of `keys`, grouped by it: children_of
+  // and parents_of.
+  template <auto By, class Action, class Q>
+  Result<Related<T>> related(const std::vector<std::int64_t>& keys, const Q& query) const {
+    check_read<Action>();
+    const Selection s = selection_for<Action>(query);
+    if (s.limit || s.offset != 0) {
+      return detail::window_in_related(*table_, Action::name, s.offset != 0);
+    }
+    Related<T> out;
+    for (std::size_t at = 0; at < keys.size(); at += detail::related_batch) {
+      const std::size_t n = std::min(detail::related_batch, keys.size() - at);
+      Where<T> where = optimist::in<By>(std::span<const std::int64_t>(keys.data() + at, n));
+      if (s.where.kind != Condition::Kind::all) {
+        where = std::move(where) && detail::WhereAccess::make<T>(s.where);
+      }
+      Selection batch;
+      batch.where = where.condition();
+      batch.order = s.order;
+      OPTIMIST_TRY(rows, data_->select(*table_, Action::name, std::move(batch)));
+      for (Row& row : rows) {
+        OPTIMIST_TRY(record, S::from_row(*table_, std::move(row)));
+        const std::optional<std::int64_t> key = detail::held_key(record.*By);
+        out.groups_[*key].push_back(std::move(record));  // `in` never matches a NULL
+      }
+    }
+    return out;
+  }
+
   // The records of rows read.
   Result<std::vector<T>> records(std::vector<Row>&& rows) const {
     std::vector<T> out;
