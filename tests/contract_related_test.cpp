@@ -11,6 +11,7 @@
 
 #include "resources/account.hpp"
 #include "resources/phone.hpp"
+#include "resources/profile.hpp"
 #include "resources/transfer.hpp"
 #include "resources/user.hpp"
 #include "support/backend.hpp"
@@ -22,6 +23,7 @@ namespace {
 
 using app::Account;
 using app::Phone;
+using app::Profile;
 using app::Transfer;
 using app::User;
 using ::testing::ElementsAre;
@@ -169,6 +171,38 @@ TEST_P(RelatedTest, ParentsTakeTheQuerysFilter) {
   EXPECT_EQ(named_bob.value().find(ann.id), nullptr);
   ASSERT_NE(named_bob.value().find(bob.id), nullptr);
   EXPECT_EQ(named_bob.value().find(bob.id)->name, "bob");
+}
+
+TEST_P(RelatedTest, AnOptionalReferenceGroupsTheRecordsThatHoldOne) {
+  // A profile's referrer is the profile that invited it, or none: a reference to its own
+  // resource, held in a std::optional.
+  const Resource<Profile> profiles{counted};
+  const auto invite = [&](std::string handle, std::optional<std::int64_t> by) {
+    return profiles.create_or_throw(set<&Profile::handle>(std::move(handle)),
+                                    set<&Profile::referrer>(by));
+  };
+  const Profile ann = invite("ann", {});
+  const Profile bob = invite("bob", ann.id);
+  const Profile cyd = invite("cyd", ann.id);
+  const Profile dee = invite("dee", bob.id);
+  const std::vector<Profile> all{ann, bob, cyd, dee};
+
+  auto invited = profiles.children_of<&Profile::referrer>(all);
+  ASSERT_THAT(invited, IsOk());
+  ASSERT_EQ(invited.value()[ann.id].size(), 2U);
+  EXPECT_EQ(invited.value()[ann.id][0].handle, "bob");  // by primary key, the default order
+  EXPECT_EQ(invited.value()[ann.id][1].handle, "cyd");
+  ASSERT_EQ(invited.value()[bob.id].size(), 1U);
+  EXPECT_EQ(invited.value()[bob.id][0].handle, "dee");
+  EXPECT_EQ(invited.value().size(), 2U);
+
+  const std::int64_t before = counted->calls();
+  auto referrers = profiles.parents_of<&Profile::referrer>(all);  // ann has none: skipped
+  ASSERT_THAT(referrers, IsOk());
+  EXPECT_EQ(counted->calls() - before, 1);
+  EXPECT_EQ(referrers.value().size(), 2U);
+  EXPECT_EQ(referrers.value().find(*dee.referrer)->handle, "bob");
+  EXPECT_EQ(referrers.value().find(*cyd.referrer)->handle, "ann");
 }
 
 TEST_P(RelatedTest, InsideATransactionRelatedRecordsIncludeItsOwnWrites) {
