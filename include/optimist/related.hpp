@@ -14,6 +14,7 @@
 
 #include "optimist/definition.hpp"
 #include "optimist/detail/schema.hpp"
+#include "optimist/query.hpp"
 
 namespace optimist {
 
@@ -53,6 +54,14 @@ namespace detail {
 /// The most keys one query of children_of or parents_of carries in its `in` list: well
 /// inside DataLayer::max_bound_values, leaving room for the query's own filter.
 inline constexpr std::size_t related_batch = 10'000;
+
+/// The compile-time check of a reference M to a parent's primary key.
+template <auto M>
+constexpr void check_reference() {
+  static_assert(std::is_same_v<inner_t<M>, std::int64_t>,
+                "optimist: a reference to a parent is a std::int64_t attribute (or a "
+                "std::optional of one) holding the parent's primary key");
+}
 
 /// The key `v` holds: itself, or the value inside an optional (none when empty).
 constexpr std::optional<std::int64_t> held_key(std::int64_t v) {

@@ -206,9 +206,7 @@ class Resource {
     static_assert(std::is_same_v<detail::owner_t<M>, T>,
                   "optimist: children_of<> names an attribute of the resource it reads, like "
                   "Resource<Phone>::children_of<&Phone::user_id>");
-    static_assert(std::is_same_v<detail::inner_t<M>, std::int64_t>,
-                  "optimist: a reference to a parent is a std::int64_t attribute (or a "
-                  "std::optional of one) holding the parent's primary key");
+    detail::check_reference<M>();
     return related<M, Action>(
         detail::distinct_keys(
             parents,
@@ -226,9 +224,7 @@ class Resource {
     using Child = detail::owner_t<M>;
     static_assert(std::is_same_v<std::ranges::range_value_t<R>, Child>,
                   "optimist: parents_of<&Child::member> takes records of Child");
-    static_assert(std::is_same_v<detail::inner_t<M>, std::int64_t>,
-                  "optimist: a reference to a parent is a std::int64_t attribute (or a "
-                  "std::optional of one) holding the parent's primary key");
+    detail::check_reference<M>();
     return related<S::key_member, Action>(
         detail::distinct_keys(children, [](const Child& c) { return detail::held_key(c.*M); }),
         query);
